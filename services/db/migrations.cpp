@@ -1,0 +1,135 @@
+#include "services/db/migrations.hpp"
+
+#include "services/db/errors.hpp"
+#include "services/db/migration_plan.hpp"
+#include "services/db/sha256.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <map>
+#include <memory>
+
+namespace keel::db {
+namespace {
+
+constexpr const char* kCreateTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version VARCHAR(255) NOT NULL PRIMARY KEY,"
+    " checksum CHAR(64) NOT NULL,"
+    " applied_at DATETIME(3) NOT NULL"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+
+// Per database, so test databases on one server do not queue behind each other.
+constexpr const char* kLockName = "LEFT(CONCAT('keel_migrations:', DATABASE()), 64)";
+
+std::string current_database(sql::Connection& conn) {
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT DATABASE()"));
+  if (!rs->next() || rs->isNull(1)) throw MigrationError("migrations need a connection with a database selected");
+  return rs->getString(1);
+}
+
+bool table_exists(sql::Connection& conn) {
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+      "SELECT COUNT(*) FROM information_schema.TABLES "
+      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'"));
+  return rs->next() && rs->getInt(1) > 0;
+}
+
+std::map<std::string, std::string> read_applied(sql::Connection& conn) {
+  std::map<std::string, std::string> applied;
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT version, checksum FROM schema_migrations"));
+  while (rs->next()) applied.emplace(rs->getString(1), rs->getString(2));
+  return applied;
+}
+
+// GET_LOCK for the lifetime of the object; released on every path.
+class MigrationLock {
+ public:
+  MigrationLock(sql::Connection& conn, int timeout_s) : conn_(conn) {
+    std::unique_ptr<sql::Statement> st(conn_.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(std::string("SELECT GET_LOCK(") + kLockName + ", " +
+                                                        std::to_string(timeout_s) + ")"));
+    if (!rs->next() || rs->isNull(1) || rs->getInt(1) != 1)
+      throw MigrationError("another process is applying migrations (lock not taken within " +
+                           std::to_string(timeout_s) + " s)");
+  }
+  ~MigrationLock() {
+    try {
+      std::unique_ptr<sql::Statement> st(conn_.createStatement());
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery(std::string("SELECT RELEASE_LOCK(") + kLockName + ")"));
+    } catch (...) {
+      // A lost connection releases the lock on the server anyway.
+    }
+  }
+  MigrationLock(const MigrationLock&) = delete;
+  MigrationLock& operator=(const MigrationLock&) = delete;
+
+ private:
+  sql::Connection& conn_;
+};
+
+std::string first_line(const std::string& s) {
+  std::string line = s.substr(0, s.find('\n'));
+  if (line.size() > 80) line = line.substr(0, 77) + "...";
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::string> pending(sql::Connection& conn, const std::vector<EmbeddedMigration>& migrations) {
+  current_database(conn);
+  std::map<std::string, std::string> applied;
+  if (table_exists(conn)) applied = read_applied(conn);
+  return plan_migrations(applied, migrations);
+}
+
+std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<EmbeddedMigration>& migrations,
+                                       int lock_timeout_s) {
+  current_database(conn);
+  MigrationLock lock(conn, lock_timeout_s);
+  {
+    std::unique_ptr<sql::Statement> st(conn.createStatement());
+    st->execute(kCreateTable);
+  }
+  const auto todo = plan_migrations(read_applied(conn), migrations);
+  std::vector<std::string> done;
+  for (const auto& name : todo) {
+    const EmbeddedMigration* m = nullptr;
+    for (const auto& candidate : migrations)
+      if (candidate.name == name) m = &candidate;
+    const auto statements = split_statements(m->sql);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      try {
+        std::unique_ptr<sql::Statement> st(conn.createStatement());
+        st->execute(statements[i]);
+      } catch (const sql::SQLException& e) {
+        std::string msg = "migration " + name + " failed at statement " + std::to_string(i + 1) + " of " +
+                          std::to_string(statements.size()) + " (" + first_line(statements[i]) + "): " + e.what() +
+                          " (error " + std::to_string(e.getErrorCode()) + ")";
+        if (i > 0) msg += "; its earlier statements stay applied (MariaDB commits DDL implicitly)";
+        throw MigrationError(msg);
+      }
+    }
+    std::unique_ptr<sql::PreparedStatement> ins(conn.prepareStatement(
+        "INSERT INTO schema_migrations (version, checksum, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))"));
+    ins->setString(1, name);
+    ins->setString(2, sha256_hex(m->sql));
+    ins->executeUpdate();
+    if (!conn.getAutoCommit()) conn.commit();
+    done.push_back(name);
+  }
+  return done;
+}
+
+std::vector<std::string> pending(sql::Connection& conn) { return pending(conn, embedded_migrations()); }
+
+std::vector<std::string> apply_pending(sql::Connection& conn) { return apply_pending(conn, embedded_migrations()); }
+
+}  // namespace keel::db

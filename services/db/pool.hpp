@@ -1,0 +1,192 @@
+#pragma once
+// The MySQL/MariaDB connection pool (SQLAlchemy QueuePool semantics).
+//
+//   keel::db::Pool pool(config, blocking);
+//   auto n = co_await pool.run([](sql::Connection& c) { ... return 42; });
+//
+// run() checks a connection out (waiting, without blocking a thread, up to
+// config.timeout: PoolTimeout), then on the blocking pool pre-pings it
+// (reconnecting a dead, restarted-server or too-old one), calls fn, rolls
+// back whatever fn left open, and gives the connection back before run()
+// resumes. The connection is only valid inside fn: do not keep it, its
+// statements or its result sets.
+//
+// Errors out of run(): whatever fn throws (sql::SQLException for SQL
+// errors, including 2006/2013 when the connection died under fn: run()
+// never retries, as statements need not be idempotent); PoolTimeout;
+// DbUnavailable (cannot connect, or the pool is closed).
+//
+// Lifetime: destroy the Pool only after the io threads and the blocking pool
+// are stopped and joined (no run() in flight).
+//
+// g++ 12 pitfall: do not write a lambda with non-trivially-copyable captures
+// (std::string, unique_ptr, shared_ptr ... by value) inside the co_await
+// expression: `co_await pool.run([s = std::move(s)](sql::Connection& c) {...})`
+// is destroyed twice (double free). Name it first:
+//   auto job = [s = std::move(s)](sql::Connection& c) { ... };
+//   co_await pool.run(std::move(job));
+// Lambdas capturing only references, pointers and numbers are not affected.
+#include "app/blocking.hpp"
+#include "services/db/connection.hpp"
+#include "services/db/errors.hpp"
+#include "services/db/pool_policy.hpp"
+#include "services/db/url.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <cppconn/connection.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+
+namespace keel::db {
+
+struct PoolConfig {
+  DbUrl url;
+  std::size_t pool_size = 2;     // connections kept open
+  std::size_t max_overflow = 2;  // more opened on demand, closed on return
+  std::chrono::milliseconds timeout{30000};  // wait for a free connection
+  std::chrono::seconds recycle{3600};        // reopen connections older than this (<= 0: never)
+};
+
+struct PoolStats {
+  std::size_t size = 0;             // configured pool_size
+  std::size_t max_overflow = 0;     // configured max_overflow
+  std::size_t checked_out = 0;      // connections (or slots being opened) in use
+  std::size_t overflow_in_use = 0;  // open connections beyond pool_size
+  std::size_t waiting = 0;          // run() calls waiting for a connection
+  std::uint64_t timeouts_total = 0;    // PoolTimeout thrown
+  std::uint64_t reconnects_total = 0;  // dead / pre-restart connections reconnected or replaced
+  std::size_t open = 0;                // open connections (idle + checked out)
+  std::size_t idle = 0;                // open connections waiting in the pool
+  std::uint64_t recycles_total = 0;    // connections reopened for age (recycle)
+  std::uint64_t restarts_detected = 0; // server restarts seen (server start time moved)
+};
+
+class Pool {
+  using Conn = std::unique_ptr<sql::Connection>;
+
+ public:
+  // connect: connect/read/write timeouts of each connection (3 s / 30 s / 30 s).
+  Pool(PoolConfig config, keel::BlockingPool& blocking, ConnectOptions connect = {});
+  ~Pool();  // close_all()
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Runs fn(sql::Connection&) on the blocking pool with a checked-out
+  // connection, held only while fn runs. fn's result (or exception) is run()'s.
+  template <class F>
+  auto run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
+
+  PoolStats stats() const;  // any thread
+
+  // Shutdown: closes idle connections now and checked-out ones when they come
+  // back; waiting and later run() calls throw DbUnavailable. Blocking (it
+  // closes connections): call it from main or the blocking pool.
+  void close_all();
+
+  const PoolConfig& config() const { return config_; }
+
+  // A checked-out slot: returned to the pool on every path (its destructor
+  // gives back a slot that finish() did not).
+  class Lease {
+   public:
+    Lease() = default;
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&& other) noexcept;
+    ~Lease();
+
+    // Blocking. Pre-ping / reconnect / recycle / open; the connection ready
+    // for use. On failure the slot goes back and DbUnavailable is thrown.
+    sql::Connection& prepare();
+    // Blocking. After use: rolls back (and restores autocommit), discards the
+    // connection when `error` says it is lost (2006/2013/2055) or the
+    // rollback fails, and gives the slot back.
+    void finish(std::exception_ptr error) noexcept;
+
+   private:
+    friend class Pool;
+    Lease(Pool* pool, Grant<Conn> grant) : pool_(pool), grant_(std::move(grant)) {}
+    void revive();   // reconnect(), else replace()
+    void replace();  // close, open a new one
+    void give_back() noexcept;
+
+    Pool* pool_ = nullptr;
+    Grant<Conn> grant_;
+  };
+
+ private:
+  struct Waiter;
+
+  // Prepares on construction, finishes on destruction (on the blocking pool).
+  struct Use {
+    explicit Use(Lease& l) : lease(l), conn(&l.prepare()) {}
+    ~Use() { lease.finish(error); }
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+    Lease& lease;
+    sql::Connection* conn;
+    std::exception_ptr error;
+  };
+
+  boost::asio::awaitable<Lease> acquire();
+  void give_back(std::optional<Pooled<Conn>> conn) noexcept;
+  void abandon(const std::shared_ptr<Waiter>& w) noexcept;
+  void note_server_start(std::int64_t started_at);
+  void note_reconnect();
+  void note_recycle();
+
+  PoolConfig config_;
+  ConnectOptions connect_;
+  keel::BlockingPool& blocking_;
+  mutable std::mutex mu_;  // guards policy_ and waiters_; never held across a Connector call
+  PoolPolicy<Conn> policy_;
+  std::unordered_map<WaiterId, std::shared_ptr<Waiter>> waiters_;
+};
+
+template <class F>
+auto Pool::run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>> {
+  using R = std::invoke_result_t<F&, sql::Connection&>;
+  static_assert(!std::is_reference_v<R>, "return a value: the connection is gone after fn");
+  Lease lease = co_await acquire();
+  // The job refers to this frame, which stays suspended until the job is done.
+  // It captures pointers only, and is named before co_await: g++ 12 destroys
+  // twice a lambda (or aggregate) temporary with non-trivially-copyable
+  // members created inside a co_await expression, and keel::run_blocking
+  // wraps its F in such a lambda.
+  Lease* held = &lease;
+  F* call = &fn;
+  if constexpr (std::is_void_v<R>) {
+    auto job = [held, call] {
+      Use use(*held);
+      try {
+        (*call)(*use.conn);
+      } catch (...) {
+        use.error = std::current_exception();
+        throw;
+      }
+    };
+    co_await keel::run_blocking(blocking_, job);
+  } else {
+    auto job = [held, call]() -> std::optional<R> {
+      Use use(*held);
+      try {
+        return std::optional<R>((*call)(*use.conn));
+      } catch (...) {
+        use.error = std::current_exception();
+        throw;
+      }
+    };
+    std::optional<R> out = co_await keel::run_blocking(blocking_, job);
+    co_return std::move(*out);
+  }
+}
+
+}  // namespace keel::db

@@ -1,0 +1,107 @@
+#include "services/db/url.hpp"
+
+#include <charconv>
+
+namespace keel::db {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    const int hi = hex_value(s[i + 1]);
+    const int lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<DbUrl> parse_db_url(std::string_view url) {
+  std::string_view rest;
+  for (std::string_view scheme : {std::string_view("mysql://"), std::string_view("mariadb://")}) {
+    if (url.substr(0, scheme.size()) == scheme) {
+      rest = url.substr(scheme.size());
+      break;
+    }
+  }
+  if (rest.empty()) return std::nullopt;
+  if (rest.find_first_of("?#") != std::string_view::npos) return std::nullopt;
+
+  const auto slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  const std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+  if (path.find('/') != std::string_view::npos) return std::nullopt;
+
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string_view userinfo = authority.substr(0, at);
+  const std::string_view hostport = authority.substr(at + 1);
+
+  DbUrl out;
+  const auto colon = userinfo.find(':');
+  auto user = percent_decode(userinfo.substr(0, colon));
+  if (!user || user->empty()) return std::nullopt;
+  out.user = std::move(*user);
+  if (colon != std::string_view::npos) {
+    auto password = percent_decode(userinfo.substr(colon + 1));
+    if (!password) return std::nullopt;
+    out.password = std::move(*password);
+  }
+
+  std::string_view host = hostport;
+  std::string_view port;
+  const bool bracketed = !hostport.empty() && hostport.front() == '[';
+  if (bracketed) {
+    const auto close = hostport.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = hostport.substr(1, close - 1);
+    const std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return std::nullopt;
+      port = after.substr(1);
+      if (port.empty()) return std::nullopt;
+    }
+  } else if (const auto pc = hostport.rfind(':'); pc != std::string_view::npos) {
+    host = hostport.substr(0, pc);
+    port = hostport.substr(pc + 1);
+    if (port.empty()) return std::nullopt;
+  }
+  if (host.empty()) return std::nullopt;
+  if (!bracketed && host.find_first_of(":[]") != std::string_view::npos) return std::nullopt;
+  out.host = std::string(host);
+  if (!port.empty()) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
+      return std::nullopt;
+    out.port = value;
+  }
+
+  auto database = percent_decode(path);
+  if (!database) return std::nullopt;
+  out.database = std::move(*database);
+  return out;
+}
+
+std::string redacted(const DbUrl& url) {
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  return "mysql://" + url.user + ":***@" + host + ":" + std::to_string(url.port) + "/" + url.database;
+}
+
+}  // namespace keel::db
