@@ -1,0 +1,57 @@
+#pragma once
+// A bounded pool for work that blocks (MySQL calls, PDF rendering, fsync,
+// hashing). io threads never block: they co_await run_blocking() instead.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace keel {
+
+class BlockingPool {
+ public:
+  explicit BlockingPool(std::size_t threads) : pool_(threads), threads_(threads) {}
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+  ~BlockingPool() { pool_.join(); }
+
+  boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
+  std::size_t threads() const { return threads_; }
+  void stop() { pool_.stop(); }
+  void join() { pool_.join(); }
+
+ private:
+  boost::asio::thread_pool pool_;
+  std::size_t threads_;
+};
+
+// g++ 12 rule for the whole project: never write a lambda with non-trivial
+// captures (strings, smart pointers, vectors by value) directly inside a
+// co_await expression; name it first and pass std::move(name). Nor put
+// co_await inside a conditional expression (?:): use if/else.
+//
+// Runs f() on the blocking pool; the awaiting coroutine resumes on its own
+// executor. Exceptions thrown by f propagate to the awaiter.
+// (co_spawn needs a default-constructible result: wrap others in std::optional.)
+template <class F>
+auto run_blocking(BlockingPool& pool, F f) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
+  using R = std::invoke_result_t<F&>;
+  // Named before co_await: g++ 12 destroys a closure with non-trivial
+  // captures twice when it is a temporary inside a co_await expression.
+  auto task = [fn = std::move(f)]() mutable -> boost::asio::awaitable<R> {
+    if constexpr (std::is_void_v<R>) {
+      fn();
+      co_return;
+    } else {
+      co_return fn();
+    }
+  };
+  co_return co_await boost::asio::co_spawn(pool.executor(), std::move(task), boost::asio::use_awaitable);
+}
+
+}  // namespace keel

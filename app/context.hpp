@@ -1,0 +1,64 @@
+#pragma once
+// What routers and middleware share: configuration, the blocking pool,
+// counters, memory monitor, and (when configured) the database pool.
+// app/core.cpp builds it; nothing here includes Beast.
+#include "app/blocking.hpp"
+#include "app/config.hpp"
+#include "app/server.hpp"
+#include "middleware/error_catcher.hpp"
+#include "services/bookings/repository.hpp"
+#include "services/db/pool.hpp"
+#include "services/limits/concurrency_limit.hpp"
+#include "services/memory/monitor.hpp"
+#include "services/storage/storage.hpp"
+#include "services/uploads/repository.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace keel {
+
+struct AppContext {
+  explicit AppContext(Config c)
+      : config(std::move(c)),
+        blocking(blocking_threads(config)),
+        memory(config.memory_limit_bytes, config.memory_warn_percent, config.memory_reject_percent),
+        storage(config.data_dir),
+        upload_slots(config.max_uploads),
+        pdf_slots(config.pdf_concurrency) {}
+
+  static std::size_t blocking_threads(const Config& c) {
+    // Enough for every database connection, every PDF rendering, and file
+    // work (fsync, writes) besides: each of those bounds is configured.
+    return c.db_pool_size + c.db_max_overflow + c.pdf_concurrency + 2;
+  }
+
+  Config config;
+  BlockingPool blocking;
+  ErrorCounters errors;
+  memory::Monitor memory;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::function<ServerStats()> server_stats;  // set once the server exists
+
+  // The database: the pool exists from the start; the schema is "current"
+  // once every embedded migration is applied (checked at start, and again
+  // in the background while the database is unreachable).
+  std::unique_ptr<db::Pool> db;
+  std::unique_ptr<bookings::Repository> bookings;
+  std::unique_ptr<uploads::Repository> uploads;
+  storage::Storage storage;
+  ConcurrencyLimit upload_slots;  // KEEL_MAX_UPLOADS streamed uploads at once
+  ConcurrencyLimit pdf_slots;     // KEEL_PDF_CONCURRENCY renderings at once
+  std::atomic<bool> schema_current{false};
+  std::atomic<bool> stopping{false};
+  boost::asio::any_io_executor io_executor;  // set by lifespan
+
+  // For routes that need the database: 503 until the schema is current.
+  void require_db() const;
+};
+
+}  // namespace keel

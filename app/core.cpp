@@ -1,0 +1,85 @@
+#include "app/core.hpp"
+
+#include "middleware/access_log.hpp"
+#include "middleware/auth.hpp"
+#include "middleware/body_limit.hpp"
+#include "middleware/cors.hpp"
+#include "middleware/db_errors.hpp"
+#include "middleware/error_catcher.hpp"
+#include "middleware/memory_protection.hpp"
+#include "middleware/request_id.hpp"
+#include "routers/admin_bookings.hpp"
+#include "routers/bookings.hpp"
+#include "routers/docs.hpp"
+#include "routers/health.hpp"
+#include "routers/pdf.hpp"
+#include "routers/static_files.hpp"
+#include "routers/uploads.hpp"
+#include "routers/test_routes.hpp"
+
+#include <cstdlib>
+
+namespace keel {
+
+App::App(AppContext& ctx) : ctx_(ctx) {
+  const Config& cfg = ctx.config;
+  // Outermost first (DESIGN.md): request id + access log -> error catcher ->
+  // memory protection -> body limit -> CORS -> auth.
+  chain_.use(request_id_middleware());
+  chain_.use(access_log_middleware(cfg.log_format == "json"));
+  chain_.use(error_catcher_middleware(ctx.errors));
+  chain_.use(db_errors_middleware());
+  chain_.use(memory_protection_middleware(ctx.memory));
+  chain_.use(body_limit_middleware(cfg.max_body_bytes, cfg.max_upload_bytes));
+  chain_.use(cors_middleware(cfg.cors_origins));
+  chain_.use(auth_middleware(cfg.admin_api_key));
+  chain_.terminal([](Request& req) -> awaitable<Response> {
+    if (req.route_miss_status == 422) throw validation_error(req.param_issues);
+    if (req.route) co_return co_await req.route->handler(req);
+    if (req.route_miss_status == 405) {
+      Response r = Response::error(405, "Method Not Allowed");
+      r.headers.set("Allow", req.allow);
+      co_return r;
+    }
+    co_return Response::error(404, "Not Found");
+  });
+
+  register_health_routes(router_, ctx);
+  register_booking_routes(router_, ctx);
+  register_admin_booking_routes(router_, ctx);
+  register_upload_routes(router_, ctx);
+  register_static_routes(router_, ctx);
+  register_pdf_routes(router_, ctx);
+#ifdef KEEL_TEST_ROUTES
+  if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1")
+    register_test_routes(router_, ctx);
+#endif
+  register_docs_routes(router_, ctx);
+}
+
+awaitable<Response> App::handle(Request& req) {
+  RouteMatch m = router_.match(req.method, req.segments);
+  switch (m.kind) {
+    case RouteMatch::found:
+      req.route = m.route;
+      req.path_params = std::move(m.params);
+      break;
+    case RouteMatch::method_not_allowed:
+      req.route_miss_status = 405;
+      req.allow = std::move(m.allow);
+      break;
+    case RouteMatch::bad_param:
+      // Auth still runs first on admin routes: keep the route for it, but
+      // the handler is replaced by the 422.
+      req.route = m.route;
+      req.route_miss_status = 422;
+      req.param_issues = std::move(m.issues);
+      break;
+    case RouteMatch::not_found:
+      req.route_miss_status = 404;
+      break;
+  }
+  co_return co_await chain_.run(req);
+}
+
+}  // namespace keel

@@ -1,0 +1,23 @@
+#pragma once
+// Wires middleware and routers together, the way app/core.py does in a
+// FastAPI project.
+#include "app/context.hpp"
+#include "app/router.hpp"
+#include "middleware/middleware.hpp"
+
+namespace keel {
+
+class App {
+ public:
+  explicit App(AppContext& ctx);
+  // Resolves the route, then runs the middleware chain around the handler.
+  awaitable<Response> handle(Request& req);
+  const Router& router() const { return router_; }
+
+ private:
+  AppContext& ctx_;
+  Router router_;
+  MiddlewareChain chain_;
+};
+
+}  // namespace keel

@@ -1,0 +1,165 @@
+#pragma once
+// Request/Response types shared by middleware, routers and the server.
+// Deliberately free of Beast: routers and services include this, and Beast
+// stays inside app/server*.cpp (few, slow translation units).
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace keel {
+
+template <class T>
+using awaitable = boost::asio::awaitable<T>;
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Ordered, case-insensitive header list (few entries: linear search wins).
+class Headers {
+ public:
+  using Field = std::pair<std::string, std::string>;
+  std::optional<std::string_view> get(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+  void set(std::string name, std::string value);   // replaces all of that name
+  void add(std::string name, std::string value);   // appends
+  void remove(std::string_view name);
+  const std::vector<Field>& fields() const { return fields_; }
+  bool empty() const { return fields_.empty(); }
+
+ private:
+  std::vector<Field> fields_;
+};
+
+// An error that becomes an HTTP response: {"detail": detail} with status.
+struct HttpError : std::runtime_error {
+  HttpError(int status, nlohmann::json detail, Headers headers = {});
+  int status;
+  nlohmann::json detail;
+  Headers headers;
+};
+
+// One entry of a FastAPI-shaped validation error.
+struct ValidationIssue {
+  std::vector<nlohmann::json> loc;  // e.g. {"body", "email"}
+  std::string msg;
+  std::string type;
+  nlohmann::json to_json() const;
+};
+// 422 {"detail": [ {loc,msg,type}, ... ]}
+HttpError validation_error(const std::vector<ValidationIssue>& issues);
+
+// The request body, read lazily by whoever asks for it. Implemented by the
+// server over the connection's stream; never buffers more than one chunk.
+class BodyReader {
+ public:
+  virtual ~BodyReader() = default;
+  // Reads up to buf.size() bytes; returns 0 at the end of the body. Throws
+  // HttpError on a timeout or a broken body, or ClientGone if the peer left.
+  virtual awaitable<std::size_t> read_some(std::span<char> buf) = 0;
+  virtual bool done() const = 0;
+  // Content-Length when the request had one (not for chunked bodies).
+  virtual std::optional<std::uint64_t> content_length() const = 0;
+  virtual bool chunked() const = 0;
+  virtual bool expects_continue() const = 0;
+};
+
+// The peer closed or reset the connection mid-request.
+struct ClientGone : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Request {
+ public:
+  std::string method;       // "GET", upper case as sent
+  std::string target;       // raw request target
+  std::string path;         // percent-decoded path
+  std::vector<std::string> segments;  // decoded path segments (a '/' inside one stays)
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  Headers headers;
+  std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
+  std::string request_id;
+  std::string remote;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  BodyReader* body = nullptr;
+  const struct Route* route = nullptr;  // set by the router once matched
+  // When no route matched: 404, 405 (with allow) or 422 (with param_issues).
+  int route_miss_status = 0;
+  std::string allow;
+  std::vector<ValidationIssue> param_issues;
+  // What auth middleware established (set by routers' auth helpers).
+  bool is_admin = false;
+
+  std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
+  std::optional<std::string_view> query_param(std::string_view name) const;
+  std::string_view path_param(std::string_view name) const;
+  bool is_head() const { return method == "HEAD"; }
+};
+
+// Reads the whole body into memory, refusing more than `cap` bytes with 413.
+// Only for small JSON bodies.
+awaitable<std::string> read_body_capped(Request& req, std::uint64_t cap);
+
+// --- Response kinds ---------------------------------------------------------
+
+// A file opened for sending; closes the descriptor (and unlinks it, for temp
+// files) when the last response using it is done, however it ended.
+class OpenFile {
+ public:
+  OpenFile(int fd, std::string unlink_path = {}) : fd_(fd), unlink_path_(std::move(unlink_path)) {}
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile();
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  std::string unlink_path_;
+};
+
+// A piece of a file-backed body: literal bytes or a byte range of the file.
+struct BodySegment {
+  std::string literal;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;  // of the file range; 0 with a literal
+};
+
+struct FileBody {
+  std::shared_ptr<OpenFile> file;
+  std::vector<BodySegment> segments;  // sent in order
+  std::uint64_t content_length = 0;   // sum of the segments
+};
+
+// A producer of bounded chunks, sent with chunked encoding. Returns an empty
+// optional at the end.
+struct StreamBody {
+  std::function<awaitable<std::optional<std::string>>()> next;
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::variant<std::string, FileBody, StreamBody> body;
+  // Set by handlers that do not want the connection kept alive.
+  bool close = false;
+
+  static Response json(int status, const nlohmann::json& j);
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response empty(int status);
+  static Response error(int status, const nlohmann::json& detail);
+  std::uint64_t body_size() const;  // known size for string and file bodies
+};
+
+std::string_view reason_phrase(int status);
+
+}  // namespace keel

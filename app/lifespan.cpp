@@ -1,0 +1,172 @@
+#include "app/lifespan.hpp"
+
+#include "app/context.hpp"
+#include "app/core.hpp"
+#include "app/schema_check.hpp"
+#include "app/server.hpp"
+#include "services/db/connection.hpp"
+#include "services/db/url.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <malloc.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <sys/resource.h>
+#include <thread>
+
+namespace keel {
+
+void tune_malloc() {
+  // Few arenas: each thread arena keeps its own free memory, which is RSS
+  // that nobody uses. Trim freed memory back to the OS sooner.
+  ::mallopt(M_ARENA_MAX, 2);
+  ::mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+}
+
+namespace {
+std::optional<db::DbUrl> db_url_or_complain(const Config& cfg) {
+  auto url = db::parse_db_url(cfg.db_url);
+  if (!url) std::fprintf(stderr, "keel: KEEL_DB_URL: expected a URL like mysql://user:pass@host:port/db\n");
+  return url;
+}
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+}  // namespace
+
+int run_migrate(const Config& cfg) {
+  auto url = db_url_or_complain(cfg);
+  if (!url) return 2;
+  db::init_driver();
+  SchemaStatus st = check_schema(*url, /*apply=*/true);
+  switch (st.kind) {
+    case SchemaStatus::current:
+      if (st.names.empty()) spdlog::info("migrate: nothing to apply, schema current ({})", db::redacted(*url));
+      else spdlog::info("migrate: applied {} ({})", join(st.names), db::redacted(*url));
+      return 0;
+    case SchemaStatus::unreachable:
+      spdlog::error("migrate: database unreachable ({}): {}", db::redacted(*url), st.message);
+      return 1;
+    default:
+      spdlog::error("migrate: {}", st.message);
+      return 1;
+  }
+}
+
+namespace {
+// Every connection is a descriptor, and so is every file being sent: make
+// sure KEEL_MAX_CONNECTIONS can be reached before the descriptor limit.
+void raise_fd_limit(const Config& cfg) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+  rlim_t want = static_cast<rlim_t>(cfg.max_connections) * 2 + 256;
+  if (r.rlim_cur >= want) return;
+  r.rlim_cur = std::min(want, r.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &r);
+  if (r.rlim_cur < want)
+    spdlog::warn("descriptor limit {} is low for KEEL_MAX_CONNECTIONS={}", r.rlim_cur, cfg.max_connections);
+}
+}  // namespace
+
+int run_server(const Config& cfg) {
+  tune_malloc();
+  raise_fd_limit(cfg);
+  auto url = db_url_or_complain(cfg);
+  if (!url) return 2;
+  db::init_driver();  // not thread-safe on first call: before any thread starts
+
+  // Schema first: refuse to serve an old schema unless told to migrate.
+  SchemaStatus st = check_schema(*url, cfg.auto_migrate);
+  if (st.kind == SchemaStatus::pending) {
+    std::fprintf(stderr, "keel: the database has %zu pending migration(s) (%s): run `keel migrate` or set KEEL_AUTO_MIGRATE=1\n",
+                 st.names.size(), join(st.names).c_str());
+    return 2;
+  }
+  if (st.kind == SchemaStatus::failed) {
+    std::fprintf(stderr, "keel: database schema check failed: %s\n", st.message.c_str());
+    return 2;
+  }
+
+  // ctx before io: io's destructor destroys coroutine frames that still
+  // reference ctx (after a grace period ran out), so ctx must outlive it.
+  AppContext ctx(cfg);
+  boost::asio::io_context io(static_cast<int>(cfg.threads));
+  ctx.io_executor = io.get_executor();
+  db::PoolConfig pc;
+  pc.url = *url;
+  pc.pool_size = cfg.db_pool_size;
+  pc.max_overflow = cfg.db_max_overflow;
+  pc.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(cfg.db_pool_timeout_s * 1000));
+  pc.recycle = std::chrono::seconds(cfg.db_pool_recycle_s);
+  ctx.db = std::make_unique<db::Pool>(pc, ctx.blocking);
+  ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
+  ctx.uploads = std::make_unique<uploads::Repository>(*ctx.db);
+  try {
+    std::size_t swept = ctx.storage.prepare(60);
+    if (swept > 0) spdlog::info("removed {} stale temp file(s) from {}", swept, ctx.storage.tmp_dir());
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot prepare the data folder {}: {}", cfg.data_dir, e.what());
+    return 1;
+  }
+  if (st.kind == SchemaStatus::current) {
+    ctx.schema_current = true;
+    if (!st.names.empty()) spdlog::info("applied migrations: {}", join(st.names));
+  } else {
+    spdlog::warn("database unreachable ({}): starting degraded, retrying every 2 s: {}", db::redacted(*url), st.message);
+    watch_schema(ctx, *url);
+  }
+  App app(ctx);
+  Server server(ctx.config, io, [&app](Request& req) { return app.handle(req); });
+  ctx.server_stats = [&server] { return server.stats(); };
+
+  unsigned port = 0;
+  try {
+    port = server.start();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.what());
+    return 1;
+  }
+  ctx.memory.start(io.get_executor());
+  spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::function<void(boost::system::error_code, int)> on_signal;
+  bool stopping = false;
+  on_signal = [&](boost::system::error_code ec, int sig) {
+    if (ec) return;
+    if (stopping) {
+      spdlog::warn("second signal {}: stopping now", sig);
+      io.stop();
+      return;
+    }
+    stopping = true;
+    ctx.stopping = true;
+    spdlog::info("signal {}: stopping; in-flight requests have {}s to finish", sig, cfg.shutdown_grace_s);
+    server.shutdown([&] {
+      boost::asio::post(io, [&] {
+        ctx.memory.stop();
+        signals.cancel();
+        io.stop();
+      });
+    });
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  ctx.memory.release();
+  ctx.blocking.join();
+  ctx.db->close_all();
+  spdlog::info("keel stopped");
+  return 0;
+}
+
+}  // namespace keel

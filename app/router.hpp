@@ -1,0 +1,95 @@
+#pragma once
+// Method + path-template routing with typed parameters, and the metadata each
+// route carries so the OpenAPI document is generated from the routes.
+#include "app/http.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace keel {
+
+using Handler = std::function<awaitable<Response>(Request&)>;
+
+// Documentation and policy of one parameter (path or query).
+struct ParamSpec {
+  std::string name;
+  std::string in = "query";  // "path" | "query" | "header"
+  nlohmann::json schema = {{"type", "string"}};
+  bool required = false;
+  std::string description;
+};
+
+struct ResponseSpec {
+  int status = 200;
+  std::string description;
+  nlohmann::json schema;  // null: no body documented
+  std::string content_type = "application/json";
+};
+
+// How a route consumes its request body; decides which size cap applies
+// before any body byte is read.
+enum class BodyKind { none, json, stream };
+
+struct RequestBodySpec {
+  // content type -> schema (e.g. "application/json" -> {...})
+  std::vector<std::pair<std::string, nlohmann::json>> content;
+  bool required = true;
+  std::string description;
+};
+
+struct RouteSpec {
+  std::string method;  // GET, POST, PATCH, DELETE (HEAD is implied by GET)
+  std::string path;    // template: /api/bookings/{id:int}, /static/{path:path}
+  std::string summary;
+  std::string description;
+  std::string tag;
+  std::string operation_id;
+  std::vector<ParamSpec> params;  // query params, and docs for path params
+  BodyKind body = BodyKind::none;
+  std::optional<RequestBodySpec> request_body;
+  std::vector<ResponseSpec> responses;
+  std::vector<std::string> security;  // names of security schemes; any one suffices
+  bool include_in_schema = true;
+};
+
+struct Route {
+  RouteSpec spec;
+  Handler handler;
+  struct Piece {
+    std::string literal;  // when !is_param
+    std::string name;     // parameter name
+    std::string type;     // "int" | "str" | "path"
+    bool is_param = false;
+  };
+  std::vector<Piece> pieces;
+};
+
+// Result of looking a request up.
+struct RouteMatch {
+  enum Kind { found, not_found, method_not_allowed, bad_param } kind = not_found;
+  const Route* route = nullptr;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::string allow;                    // for method_not_allowed
+  std::vector<ValidationIssue> issues;  // for bad_param
+};
+
+class Router {
+ public:
+  // Throws std::invalid_argument on a malformed template or a duplicate.
+  void add(RouteSpec spec, Handler handler);
+  RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// Splits "/a/{id:int}/b" into pieces; exposed for tests.
+std::vector<Route::Piece> parse_template(const std::string& path);
+
+}  // namespace keel

@@ -1,0 +1,45 @@
+#include "middleware/access_log.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <exception>
+
+namespace keel {
+
+namespace {
+void log_line(bool json, const Request& req, int status, std::uint64_t bytes) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
+  double ms = static_cast<double>(us) / 1000.0;
+  if (json) {
+    nlohmann::json j{{"event", "access"},   {"method", req.method}, {"path", req.path},
+                     {"status", status},    {"bytes", bytes},       {"duration_ms", ms},
+                     {"request_id", req.request_id}, {"remote", req.remote}};
+    spdlog::info("{}", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  } else {
+    spdlog::info("{} {} {} {}B {:.2f}ms rid={} from={}", req.method, req.path, status, bytes, ms, req.request_id,
+                 req.remote);
+  }
+}
+}  // namespace
+
+Middleware access_log_middleware(bool json) {
+  return [json](Request& req, const Next& next) -> awaitable<Response> {
+    if (!spdlog::should_log(spdlog::level::info)) co_return co_await next(req);
+    std::exception_ptr err;
+    Response res;
+    try {
+      res = co_await next(req);
+    } catch (...) {
+      err = std::current_exception();
+    }
+    if (err) {
+      log_line(json, req, 499, 0);
+      std::rethrow_exception(err);
+    }
+    log_line(json, req, res.status, req.is_head() ? 0 : res.body_size());
+    co_return res;
+  };
+}
+
+}  // namespace keel

@@ -1,0 +1,52 @@
+#include "middleware/auth.hpp"
+
+#include "app/router.hpp"
+#include "services/crypto/constant_time.hpp"
+
+#include <algorithm>
+
+namespace keel {
+
+std::optional<std::string> bearer_token(const Request& req) {
+  auto h = req.header("Authorization");
+  if (!h) return std::nullopt;
+  std::string_view v = *h;
+  if (v.size() < 7 || !iequals(v.substr(0, 7), "Bearer ")) return std::nullopt;
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  if (v.empty()) return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<std::string> presented_credential(const Request& req) {
+  if (auto k = req.header("X-API-Key"); k && !k->empty()) return std::string(*k);
+  return bearer_token(req);
+}
+
+namespace {
+bool admin_only(const RouteSpec& spec) {
+  const auto& s = spec.security;
+  if (s.empty()) return false;
+  return std::none_of(s.begin(), s.end(), [](const std::string& n) { return n == kBookingTokenScheme; });
+}
+}  // namespace
+
+Middleware auth_middleware(std::string admin_key) {
+  return [admin_key = std::move(admin_key)](Request& req, const Next& next) -> awaitable<Response> {
+    auto cred = presented_credential(req);
+    req.is_admin = !admin_key.empty() && cred && constant_time_equals(*cred, admin_key);
+    if (req.route && admin_only(req.route->spec) && !req.is_admin) {
+      if (admin_key.empty()) co_return Response::error(503, "admin access not configured");
+      if (!cred) {
+        Response r = Response::error(401, "Not authenticated");
+        r.headers.set("WWW-Authenticate", "Bearer");
+        co_return r;
+      }
+      co_return Response::error(403, "invalid API key");
+    }
+    co_return co_await next(req);
+  };
+}
+
+}  // namespace keel

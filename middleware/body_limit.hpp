@@ -1,0 +1,12 @@
+#pragma once
+#include "middleware/middleware.hpp"
+
+#include <cstdint>
+
+namespace keel {
+// Refuses a declared Content-Length over the route's cap with 413 before
+// any body byte is read (and so before "100 Continue" is sent): buffered
+// JSON bodies are capped by KEEL_MAX_BODY_MB, streamed uploads by
+// KEEL_MAX_UPLOAD_MB. Bodies without a length are capped while read.
+Middleware body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload);
+}  // namespace keel

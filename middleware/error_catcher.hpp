@@ -1,0 +1,18 @@
+#pragma once
+#include "middleware/middleware.hpp"
+
+#include <atomic>
+#include <cstdint>
+
+namespace keel {
+// Turns every failure into a JSON response and keeps the server serving:
+// HttpError -> its status and {"detail": ...}; std::bad_alloc -> 503 (after
+// malloc_trim, counted); anything else -> 500 with the request id, logged.
+// ClientGone passes through: nobody is there to answer.
+struct ErrorCounters {
+  std::atomic<std::uint64_t> internal_errors_total{0};
+  std::atomic<std::uint64_t> alloc_failures_total{0};
+};
+Middleware error_catcher_middleware(ErrorCounters& counters);
+Response render_http_error(const HttpError& e);
+}  // namespace keel

@@ -1,0 +1,10 @@
+#pragma once
+#include "middleware/middleware.hpp"
+#include "services/memory/monitor.hpp"
+
+namespace keel {
+// In the critical memory state every request but the health endpoints gets
+// 503 with Retry-After before any body byte is read, and is counted.
+// Uploads already streaming are not interrupted (their requests passed here).
+Middleware memory_protection_middleware(memory::Monitor& monitor);
+}  // namespace keel

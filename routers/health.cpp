@@ -1,0 +1,112 @@
+#include "routers/health.hpp"
+
+#include "routers/schemas.hpp"
+
+#include <atomic>
+#include <climits>
+#include <cmath>
+#include <memory>
+
+#include <cppconn/connection.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+namespace keel {
+
+namespace {
+
+nlohmann::json memory_json(AppContext& ctx) {
+  auto r = ctx.memory.last();
+  nlohmann::json j{
+      {"rss_bytes", r.rss_bytes},
+      {"peak_rss_bytes", r.peak_rss_bytes},
+      {"limit_bytes", r.limit_bytes},
+      {"limit_source", memory::to_string(r.source)},
+      {"used_bytes", r.used_bytes},
+      {"used_percent", std::round(r.used_percent * 100.0) / 100.0},
+      {"warn_percent", ctx.memory.warn_percent()},
+      {"reject_percent", ctx.memory.reject_percent()},
+      {"state", memory::to_string(ctx.memory.state())},
+      {"rejected_total", ctx.memory.rejected_total()},
+      {"alloc_failures_total", ctx.errors.alloc_failures_total.load()},
+  };
+  nlohmann::json limits = nlohmann::json::object();
+  if (ctx.server_stats) {
+    auto s = ctx.server_stats();
+    limits["connections"] = {{"max", s.connections_max}, {"in_use", s.connections_in_use},
+                             {"rejected_total", s.connections_rejected_total}};
+  }
+  limits["uploads"] = {{"max", ctx.upload_slots.max()}, {"in_use", ctx.upload_slots.in_use()}};
+  limits["pdf_renders"] = {{"max", ctx.pdf_slots.max()}, {"in_use", ctx.pdf_slots.in_use()}};
+  j["limits"] = limits;
+  if (ctx.db) {
+    auto p = ctx.db->stats();
+    j["db_pool"] = {{"size", p.size},
+                    {"max_overflow", p.max_overflow},
+                    {"checked_out", p.checked_out},
+                    {"overflow_in_use", p.overflow_in_use},
+                    {"waiting", p.waiting},
+                    {"timeouts_total", p.timeouts_total},
+                    {"reconnects_total", p.reconnects_total}};
+  }
+  return j;
+}
+
+// The DB ping behind /api/health, at most once a second: load balancers and
+// floods of health checks must not queue on the database pool.
+struct DbProbe {
+  static constexpr std::int64_t kNever = INT64_MIN / 2;
+  std::atomic<std::int64_t> checked_ms{kNever};
+  std::atomic<bool> ok{false};
+  std::atomic<bool> running{false};
+};
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+void register_health_routes(Router& router, AppContext& ctx) {
+  RouteSpec health{.method = "GET", .path = "/api/health", .summary = "Liveness and database check", .tag = "health",
+                   .operation_id = "health"};
+  health.responses = {{200, "Serving", schemas::health()}, {503, "Degraded: the database is unreachable", schemas::health()}};
+  auto probe = std::make_shared<DbProbe>();
+  router.add(health, [&ctx, probe](Request&) -> awaitable<Response> {
+    auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - ctx.started).count();
+    nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}};
+    if (!ctx.db) co_return Response::json(200, j);
+    bool stale = now_ms() - probe->checked_ms.load() >= 1000;
+    bool leader = stale && !probe->running.exchange(true);
+    // Until a first answer exists nobody may report a guess: ping too.
+    if (leader || (stale && probe->checked_ms.load() == DbProbe::kNever)) {
+      bool ok = false;
+      try {
+        co_await ctx.db->run([](sql::Connection& c) {
+          std::unique_ptr<sql::Statement> st(c.createStatement());
+          std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
+        });
+        ok = true;
+      } catch (const std::exception&) {
+      }
+      probe->ok = ok;
+      probe->checked_ms = now_ms();
+      if (leader) probe->running = false;
+    }
+    bool db_ok = probe->ok.load();
+    j["db"] = db_ok ? "ok" : "down";
+    if (db_ok && !ctx.schema_current.load()) j["schema"] = "not current";
+    if (!db_ok || !ctx.schema_current.load()) {
+      j["status"] = "degraded";
+      co_return Response::json(503, j);
+    }
+    co_return Response::json(200, j);
+  });
+
+  RouteSpec mem{.method = "GET", .path = "/api/health/memory", .summary = "Memory use, budget and bounds", .tag = "health",
+                .operation_id = "health_memory"};
+  mem.responses = {{200, "Memory figures", schemas::memory_health()}};
+  router.add(mem, [&ctx](Request&) -> awaitable<Response> { co_return Response::json(200, memory_json(ctx)); });
+}
+
+}  // namespace keel

@@ -1,0 +1,8 @@
+#pragma once
+#include "app/context.hpp"
+#include "app/router.hpp"
+
+namespace keel {
+// GET /api/health (liveness + DB ping) and GET /api/health/memory.
+void register_health_routes(Router& router, AppContext& ctx);
+}  // namespace keel

@@ -1,0 +1,73 @@
+#include "routers/test_routes.hpp"
+
+#include "app/json_body.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cppconn/connection.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <charconv>
+#include <new>
+
+namespace keel {
+
+void register_test_routes(Router& router, AppContext& ctx) {
+  auto hidden = [](std::string method, std::string path, BodyKind body = BodyKind::none) {
+    RouteSpec s{.method = std::move(method), .path = std::move(path), .tag = "test"};
+    s.body = body;
+    s.include_in_schema = false;
+    return s;
+  };
+  router.add(hidden("GET", "/api/_test/bad_alloc"), [](Request&) -> awaitable<Response> {
+    throw std::bad_alloc();
+    co_return Response::empty(204);
+  });
+  router.add(hidden("GET", "/api/_test/throw"), [](Request&) -> awaitable<Response> {
+    throw std::runtime_error("deliberate failure for tests");
+    co_return Response::empty(204);
+  });
+  router.add(hidden("GET", "/api/_test/slow"), [](Request& req) -> awaitable<Response> {
+    unsigned ms = 0;
+    if (auto v = req.query_param("ms")) std::from_chars(v->data(), v->data() + v->size(), ms);
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(ms));
+    co_await t.async_wait(boost::asio::use_awaitable);
+    co_return Response::json(200, {{"slept_ms", ms}});
+  });
+  // Holds a pooled connection for ?ms= milliseconds (pool tests).
+  router.add(hidden("GET", "/api/_test/db_sleep"), [&ctx](Request& req) -> awaitable<Response> {
+    unsigned ms = 0;
+    if (auto v = req.query_param("ms")) std::from_chars(v->data(), v->data() + v->size(), ms);
+    ctx.require_db();
+    auto id = co_await ctx.db->run([ms](sql::Connection& c) {
+      std::unique_ptr<sql::Statement> st(c.createStatement());
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT CONNECTION_ID(), SLEEP(" + std::to_string(ms / 1000.0) + ")"));
+      rs->next();
+      return rs->getInt64(1);
+    });
+    co_return Response::json(200, {{"connection_id", id}});
+  });
+  router.add(hidden("POST", "/api/_test/json_size", BodyKind::json), [&ctx](Request& req) -> awaitable<Response> {
+    std::string body = co_await read_body_capped(req, ctx.config.max_body_bytes);
+    co_return Response::json(200, {{"bytes", body.size()}});
+  });
+  router.add(hidden("POST", "/api/_test/json_echo", BodyKind::json), [&ctx](Request& req) -> awaitable<Response> {
+    nlohmann::json j = co_await read_json_body(req, ctx.config.max_body_bytes);
+    co_return Response::json(200, j);
+  });
+  router.add(hidden("POST", "/api/_test/stream_size", BodyKind::stream), [](Request& req) -> awaitable<Response> {
+    std::vector<char> buf(64 * 1024);
+    std::uint64_t total = 0;
+    for (;;) {
+      std::size_t n = co_await req.body->read_some(buf);
+      if (n == 0) break;
+      total += n;
+    }
+    co_return Response::json(200, {{"bytes", total}});
+  });
+}
+
+}  // namespace keel
