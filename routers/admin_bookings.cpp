@@ -1,0 +1,93 @@
+#include "routers/admin_bookings.hpp"
+
+#include "app/json_body.hpp"
+#include "middleware/auth.hpp"
+#include "routers/booking_access.hpp"
+#include "routers/booking_schemas.hpp"
+#include "routers/schemas.hpp"
+
+#include <charconv>
+
+namespace keel {
+
+namespace {
+const std::vector<std::string> kAdminSecurity = {kAdminKeyScheme, kAdminBearerScheme};
+
+std::vector<ParamSpec> query_docs(const validation::Model& m) {
+  std::vector<ParamSpec> out;
+  for (const auto& f : m.fields)
+    out.push_back(ParamSpec{.name = f.name, .in = "query", .schema = m.field_schema(f), .required = f.required,
+                            .description = f.description});
+  return out;
+}
+
+std::int64_t to_int(std::string_view s) {
+  std::int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+std::vector<ResponseSpec> admin_errors() {
+  using schemas::error_response;
+  return {error_response(401, "No admin key"), error_response(403, "Wrong admin key"),
+          error_response(422, "Validation error"),
+          error_response(503, "Admin access not configured, or the database is unavailable")};
+}
+}  // namespace
+
+bookings::ListFilter list_filter_from(const Request& req) {
+  bookings::ListFilter f;
+  if (auto v = req.query_param("status")) f.status = std::string(*v);
+  if (auto v = req.query_param("service")) f.service = std::string(*v);
+  if (auto v = req.query_param("from")) f.from = validation::parse_datetime(*v, false);
+  if (auto v = req.query_param("to")) f.to = validation::parse_datetime(*v, false);
+  if (auto v = req.query_param("limit")) f.limit = static_cast<int>(to_int(*v));
+  if (auto v = req.query_param("offset")) f.offset = to_int(*v);
+  return f;
+}
+
+void register_admin_booking_routes(Router& router, AppContext& ctx) {
+  RouteSpec list{.method = "GET", .path = "/api/admin/bookings", .summary = "List bookings",
+                 .description = "Filtered by status, service and a [from, to) range on starts_at; ordered by starts_at.",
+                 .tag = "admin", .operation_id = "list_bookings",
+                 .params = query_docs(booking_schemas::list_query_model()), .security = kAdminSecurity};
+  list.responses = admin_errors();
+  list.responses.insert(list.responses.begin(), ResponseSpec{200, "A page of bookings", booking_schemas::page_schema()});
+  router.add(list, [&ctx](Request& req) -> awaitable<Response> {
+    schemas::raise_if_invalid(booking_schemas::list_query_model().validate_query(req.query));
+    ctx.require_db();
+    bookings::Page page = co_await ctx.bookings->list(list_filter_from(req));
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& b : page.items) items.push_back(booking_schemas::to_json(b));
+    co_return Response::json(200, {{"total", page.total}, {"items", items}});
+  });
+
+  RouteSpec patch{.method = "PATCH", .path = "/api/admin/bookings/{id:int}", .summary = "Change a booking's status",
+                  .description = "Allowed: pending -> confirmed -> completed; pending or confirmed -> cancelled. "
+                                 "Anything else answers 409.",
+                  .tag = "admin", .operation_id = "update_booking_status",
+                  .params = {ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true}},
+                  .body = BodyKind::json, .security = kAdminSecurity};
+  patch.request_body = RequestBodySpec{{{"application/json", booking_schemas::status_model().json_schema()}}};
+  patch.responses = admin_errors();
+  patch.responses.insert(patch.responses.begin(), ResponseSpec{200, "The booking", booking_schemas::booking_schema(false)});
+  patch.responses.push_back(schemas::error_response(404, "No such booking"));
+  patch.responses.push_back(schemas::error_response(409, "Transition not allowed"));
+  router.add(patch, [&ctx](Request& req) -> awaitable<Response> {
+    nlohmann::json body = co_await read_json_body(req, ctx.config.max_body_bytes);
+    schemas::raise_if_invalid(booking_schemas::status_model().validate(body));
+    ctx.require_db();
+    std::optional<bookings::Booking> after;
+    std::string conflict;
+    try {
+      after = co_await ctx.bookings->set_status(id_param(req), body["status"].get<std::string>());
+    } catch (const bookings::TransitionNotAllowed& e) {
+      conflict = e.what();
+    }
+    if (!conflict.empty()) throw HttpError(409, conflict);
+    if (!after) throw HttpError(404, "booking not found");
+    co_return Response::json(200, booking_schemas::to_json(*after));
+  });
+}
+
+}  // namespace keel

@@ -1,0 +1,10 @@
+#pragma once
+#include "app/context.hpp"
+#include "app/router.hpp"
+
+namespace keel {
+// GET /api/admin/bookings, PATCH /api/admin/bookings/{id}.
+void register_admin_booking_routes(Router& router, AppContext& ctx);
+// The filter of the list query (already validated); the report uses it too.
+bookings::ListFilter list_filter_from(const Request& req);
+}  // namespace keel

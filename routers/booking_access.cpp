@@ -1,0 +1,35 @@
+#include "routers/booking_access.hpp"
+
+#include "middleware/auth.hpp"
+#include "services/crypto/sha256.hpp"
+
+#include <charconv>
+
+namespace keel {
+
+std::int64_t id_param(const Request& req) {
+  auto s = req.path_param("id");
+  std::int64_t id = 0;
+  std::from_chars(s.data(), s.data() + s.size(), id);
+  return id;
+}
+
+awaitable<bookings::Booking> authorize_booking(Request& req, AppContext& ctx, std::int64_t id) {
+  auto cred = presented_credential(req);
+  if (!req.is_admin && !cred) {
+    Headers h;
+    h.set("WWW-Authenticate", "Bearer");
+    throw HttpError(401, "Not authenticated", h);
+  }
+  ctx.require_db();
+  std::optional<bookings::Booking> b;
+  if (req.is_admin) {
+    b = co_await ctx.bookings->get(id);
+  } else if (auto token = bearer_token(req)) {
+    b = co_await ctx.bookings->get_with_token(id, sha256_hex(*token));
+  }
+  if (!b) throw HttpError(404, "booking not found");
+  co_return std::move(*b);
+}
+
+}  // namespace keel

@@ -1,0 +1,13 @@
+#pragma once
+#include "app/context.hpp"
+#include "app/http.hpp"
+
+#include <cstdint>
+
+namespace keel {
+// Who may touch booking `id`: an admin, or the holder of its manage token.
+// No credentials -> 401 (WWW-Authenticate: Bearer); credentials that do not
+// grant this booking (another booking's token, a wrong admin key) -> 404.
+awaitable<bookings::Booking> authorize_booking(Request& req, AppContext& ctx, std::int64_t id);
+std::int64_t id_param(const Request& req);
+}  // namespace keel

@@ -1,0 +1,8 @@
+#pragma once
+#include "app/context.hpp"
+#include "app/router.hpp"
+
+namespace keel {
+// POST /api/bookings, GET /api/bookings/{id}, POST /api/bookings/{id}/cancel.
+void register_booking_routes(Router& router, AppContext& ctx);
+}  // namespace keel
