@@ -1,0 +1,22 @@
+#pragma once
+#include "app/context.hpp"
+#include "app/router.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace keel {
+// GET|HEAD /static/{path}: files under KEEL_STATIC_DIR, same semantics as
+// uploads (Range, ETag, conditional requests).
+void register_static_routes(Router& router, AppContext& ctx);
+
+// The safe relative path for decoded segments, or nothing (-> 404):
+// no "..", no "." , no empty segment, no NUL, no '/' or '\' inside a segment
+// (encoded separators), no dotfiles.
+std::optional<std::string> safe_relative_path(const std::vector<std::string>& segments);
+
+// Opens root/rel for reading only if, with symlinks resolved, it is a regular
+// file still inside root. Returns the fd and the resolved path, or -1.
+int open_inside(const std::string& root, const std::string& rel, std::string* resolved = nullptr);
+}  // namespace keel

@@ -1,0 +1,73 @@
+#include "services/file_sender/file_sender.hpp"
+
+#include "services/crypto/random_id.hpp"
+#include "services/http_file/plan.hpp"
+
+namespace keel::file_sender {
+
+namespace {
+// Beast keeps repeated headers apart; RFC 9110 lets lists be joined.
+std::string joined(const Request& req, std::string_view name) {
+  std::string out;
+  for (const auto& [k, v] : req.headers.fields()) {
+    if (!iequals(k, name)) continue;
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+}  // namespace
+
+Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInfo& info) {
+  // Keep the header strings alive for the plan's string_views.
+  const std::string if_match = joined(req, "If-Match"), if_none_match = joined(req, "If-None-Match"),
+                    ims = joined(req, "If-Modified-Since"), ius = joined(req, "If-Unmodified-Since"),
+                    range = joined(req, "Range"), if_range = joined(req, "If-Range");
+  // Random boundary: file content cannot be made to contain it.
+  const std::string boundary = "keel-" + random_token(12);
+  http_file::PlanInput in;
+  // HEAD is planned as GET: the server sends the same headers without a body.
+  in.method = (req.method == "GET" || req.method == "HEAD") ? http_file::Method::get : http_file::Method::other;
+  in.request.if_match = if_match;
+  in.request.if_none_match = if_none_match;
+  in.request.if_modified_since = ims;
+  in.request.if_unmodified_since = ius;
+  in.request.range = range;
+  in.request.if_range = if_range;
+  in.file_size = info.size;
+  in.validators.etag = info.etag;
+  in.validators.last_modified = info.last_modified;
+  in.content_type = info.content_type;
+  in.boundary = boundary;
+  http_file::Plan plan = http_file::plan_file_response(in);
+
+  Response res;
+  res.status = plan.status;
+  for (auto& [k, v] : plan.headers) res.headers.add(k, v);
+  if (!info.cache_control.empty()) res.headers.set("Cache-Control", info.cache_control);
+  if (plan.status == 412 || plan.status == 416) {
+    res.headers.set("Content-Type", "application/json");
+    res.body = nlohmann::json{{"detail", std::string(reason_phrase(plan.status))}}.dump();
+    return res;
+  }
+  if (plan.status == 304) {
+    res.body = std::string();
+    return res;
+  }
+  if (!info.content_disposition.empty()) res.headers.set("Content-Disposition", info.content_disposition);
+  res.headers.remove("Content-Length");  // the server writes it from the body
+  FileBody fb;
+  fb.file = std::move(file);
+  fb.content_length = plan.content_length;
+  for (auto& seg : plan.body) {
+    if (auto* lit = std::get_if<std::string>(&seg)) fb.segments.push_back(BodySegment{std::move(*lit), 0, 0});
+    else {
+      auto r = std::get<http_file::ByteRange>(seg);
+      fb.segments.push_back(BodySegment{{}, r.offset, r.length});
+    }
+  }
+  res.body = std::move(fb);
+  return res;
+}
+
+}  // namespace keel::file_sender

@@ -1,0 +1,27 @@
+#pragma once
+// One way to send a file for every route (uploads, static, docs assets):
+// RFC 9110 validators, conditional requests, single and multiple ranges,
+// HEAD. The decisions come from services/http_file (pure, table-tested);
+// this turns them into a Response whose body is file segments, sent by the
+// server with sendfile(2) -- never read into memory.
+#include "app/http.hpp"
+
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace keel::file_sender {
+
+struct FileInfo {
+  std::uint64_t size = 0;
+  std::string etag;                      // strong, with quotes: "\"abc\""
+  std::optional<std::time_t> last_modified;
+  std::string content_type;              // empty: application/octet-stream
+  std::string cache_control;             // empty: none
+  std::string content_disposition;       // empty: none
+};
+
+Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInfo& info);
+
+}  // namespace keel::file_sender
