@@ -1,0 +1,39 @@
+#pragma once
+// Interactive API docs, as FastAPI serves them:
+//   GET /openapi.json          the OpenAPI 3.1 document of every route
+//   GET /docs                  Swagger UI
+//   GET /redoc                 ReDoc
+//   GET /docs/assets/{path}    their JS/CSS, served by keel itself (never a
+//                              CDN): installed by scripts/docs-assets from
+//                              the pinned npm packages in docs/package.json
+// None of them is registered when KEEL_DOCS=0; none is in the document.
+#include "app/context.hpp"
+#include "app/router.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace keel {
+
+// Register LAST: the document is generated once, here, from the routes
+// registered so far, and kept serialized.
+void register_docs_routes(Router& router, AppContext& ctx);
+
+// The document /openapi.json serves for these routes (title, version,
+// security schemes, tags); warnings: metadata the generator had to fix.
+nlohmann::json openapi_document(const Router& router, std::vector<std::string>* warnings = nullptr);
+
+// Where the Swagger UI / ReDoc assets are looked for when KEEL_DOCS_ASSETS_DIR
+// is empty, first match wins (a folder holding swagger-ui-bundle.js):
+// <dir of the executable>/../docs/assets (a build folder inside the source
+// tree), <dir of the executable>/docs/assets, <dir of the executable>/
+// ../share/keel/docs/assets (an installed layout), ./docs/assets, and the
+// source tree keel was compiled from.
+std::vector<std::string> docs_assets_candidates();
+// The configured folder if set (even when it is missing: then nothing is
+// found), else the first candidate that holds the assets; empty when none.
+std::string find_docs_assets_dir(const std::string& configured);
+
+}  // namespace keel
