@@ -465,7 +465,7 @@ TEST(FilesResume, CurlResumesAnInterrupted200MiBDownload) {
   std::string src = t.path + "/src.bin", out = t.path + "/out.bin";
   ASSERT_EQ(sh("head -c 209715200 /dev/urandom > " + src).first, 0);
   std::string base = "http://127.0.0.1:" + std::to_string(k.port());
-  auto [urc, uout] = sh("curl -sS -X POST -H 'X-API-Key: " + std::string(kKey) + "' -H 'Content-Type: application/octet-stream' --data-binary @" +
+  auto [urc, uout] = sh("curl -sS -X POST -H 'X-API-Key: " + std::string(kKey) + "' -H 'Content-Type: application/octet-stream' -T " +
                         src + " " + base + "/api/uploads");
   ASSERT_EQ(urc, 0) << uout;
   auto j = json::parse(uout);

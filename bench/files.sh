@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Uploads, downloads and static files: wall time, MB/s and keel's peak RSS
+# growth (VmHWM of a fresh process) for a 1 GiB upload (raw and multipart)
+# and a 1 GiB download (full, and a 100 MB range); 32 concurrent 64 MiB
+# uploads (KEEL_MAX_UPLOADS=32): peak RSS; a 4 KiB static file under wrk,
+# side by side with nginx serving the same file.
+# Writes bench/results/files-<stamp>.md.   Usage: bench/files.sh [runs=3]
+source "$(dirname "$0")/lib.sh"
+RUNS="${1:-3}"
+cd "$BENCH_ROOT"
+scripts/setup --bench >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" --target keel >/dev/null
+
+WORK="$(mktemp -d)"
+KPID=""; NPID=""
+stop_keel() {
+  if [[ -n "$KPID" ]]; then kill "$KPID" 2>/dev/null || true; wait "$KPID" 2>/dev/null || true; fi
+  KPID=""
+}
+cleanup() { stop_keel; [[ -n "$NPID" ]] && kill -QUIT "$NPID" 2>/dev/null || true; bench_db_stop; rm -rf "$WORK"; }
+trap cleanup EXIT
+bench_db_start
+KEY=bench-key
+start_keel() {  # start_keel [ENV=VAL ...]: a fresh process, so VmHWM starts clean
+  stop_keel
+  KPORT=$(free_port)
+  env KEEL_PORT=$KPORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn KEEL_ADMIN_API_KEY=$KEY \
+    KEEL_MAX_UPLOAD_MB=2048 KEEL_DATA_DIR="$WORK/data" KEEL_STATIC_DIR="$WORK/static" "$@" ./build/keel serve >"$WORK/keel.log" 2>&1 &
+  KPID=$!
+  wait_port "$KPORT"
+  curl -s "http://127.0.0.1:$KPORT/api/health" >/dev/null  # pool connection open: part of the baseline
+  sleep 0.5
+}
+mib() { awk -v k="$1" 'BEGIN{printf "%.2f", k/1024}'; }
+# measure KEY CMD...: runs CMD against a fresh keel; appends seconds to T[KEY]
+# and the VmHWM growth (KiB) to G[KEY]. (Not in a subshell: keel's pid must
+# stay in this shell.)
+declare -A T G
+measure() {
+  local key="$1"; shift
+  start_keel
+  local before; before=$(hwm_kib "$KPID")
+  local t0; t0=$(date +%s.%N)
+  "$@" >/dev/null
+  local t1; t1=$(date +%s.%N)
+  local after; after=$(hwm_kib "$KPID")
+  T[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') "
+  G[$key]+="$(( after - before )) "
+}
+
+mkdir -p "$WORK/static"
+head -c 1073741824 /dev/urandom > "$WORK/big.bin"
+head -c 67108864 /dev/urandom > "$WORK/64m.bin"
+head -c 4096 /dev/urandom > "$WORK/static/4k.bin"
+SIZE_MB=1024
+
+up_raw() { curl -sS -f -X POST -H "X-API-Key: $KEY" -H 'Content-Type: application/octet-stream' -T "$WORK/big.bin" "http://127.0.0.1:$KPORT/api/uploads"; }
+up_multi() { curl -sS -f -X POST -H "X-API-Key: $KEY" -F file=@"$WORK/big.bin" "http://127.0.0.1:$KPORT/api/uploads"; }
+
+for i in $(seq 1 "$RUNS"); do
+  measure raw up_raw
+  measure multi up_multi
+done
+# One stored upload to download from.
+start_keel
+ID=$(up_raw | sed -E 's/.*"id":"([^"]+)".*/\1/')
+dl_full() { curl -sS -f -o /dev/null "http://127.0.0.1:$KPORT/api/uploads/$ID"; }
+dl_range() { curl -sS -f -o /dev/null -r 104857600-209715199 "http://127.0.0.1:$KPORT/api/uploads/$ID"; }
+for i in $(seq 1 "$RUNS"); do
+  measure full dl_full
+  measure range dl_range
+done
+
+# 32 concurrent 64 MiB uploads.
+start_keel KEEL_MAX_UPLOADS=32
+idle=$(rss_kib "$KPID")
+for n in $(seq 1 32); do
+  curl -sS -f -o /dev/null -X POST -H "X-API-Key: $KEY" -T "$WORK/64m.bin" "http://127.0.0.1:$KPORT/api/uploads" &
+done
+wait_curls() { local p; for p in $(jobs -p); do if [[ "$p" != "$KPID" && "$p" != "$NPID" ]]; then wait "$p" || true; fi; done; }
+wait_curls
+peak32=$(hwm_kib "$KPID")
+budget32=$(( idle + 32 * 2048 + 8192 ))
+
+# 4 KiB static file: keel vs nginx.
+start_keel
+NPORT=$(free_port)
+mkdir -p "$WORK/nginx"
+PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" 1 >"$WORK/nginx.log" 2>&1 &
+NPID=$!
+wait_port "$NPORT"
+declare -a k_rps n_rps
+for i in $(seq 1 "$RUNS"); do
+  read -r r _ _ < <(wrk_run "http://127.0.0.1:$KPORT/static/4k.bin" -t1 -c64 -d10s); k_rps+=("$r")
+  read -r r _ _ < <(wrk_run "http://127.0.0.1:$NPORT/static/4k.bin" -t1 -c64 -d10s); n_rps+=("$r")
+done
+krps=$(printf '%s\n' "${k_rps[@]}" | median); nrps=$(printf '%s\n' "${n_rps[@]}" | median)
+
+row() {  # row LABEL KEY MB
+  local t g; t=$(echo "${T[$2]}" | tr ' ' '\n' | grep . | median); g=$(echo "${G[$2]}" | tr ' ' '\n' | grep . | median)
+  echo "| $1 | $t | $(awk -v m="$3" -v t="$t" 'BEGIN{printf "%.0f", m/t}') | $(mib "$g") |"
+}
+out="$RESULTS/files-$(bench_stamp).md"
+{
+  bench_header "keel uploads, downloads and static files"
+  echo "Each transfer against a fresh keel process (VmHWM growth = peak RSS growth); curl on the same machine; $RUNS runs, medians."
+  echo
+  echo "| transfer | seconds | MB/s | peak RSS growth MiB |"
+  echo "|---|---|---|---|"
+  row "1 GiB upload, raw" raw $SIZE_MB
+  row "1 GiB upload, multipart" multi $SIZE_MB
+  row "1 GiB download, full" full $SIZE_MB
+  row "100 MiB range download" range 100
+  echo
+  echo "32 concurrent 64 MiB uploads (KEEL_MAX_UPLOADS=32): idle RSS $(mib "$idle") MiB, peak $(mib "$peak32") MiB; bound idle + 32 x 2 MiB + 8 MiB = $(mib "$budget32") MiB."
+  echo
+  echo "| 4 KiB static file, wrk -t1 -c64 -d10s | keel | nginx (1 worker) | keel/nginx |"
+  echo "|---|---|---|---|"
+  echo "| req/s (median) | $krps | $nrps | $(awk -v a="$krps" -v b="$nrps" 'BEGIN{printf "%.2f", a/b}') |"
+  echo
+  echo "runs: raw ${T[raw]}/ multipart ${T[multi]}/ full ${T[full]}/ range ${T[range]}; static keel ${k_rps[*]}; nginx ${n_rps[*]}"
+} > "$out"
+cat "$out"
+echo "written: $out"
