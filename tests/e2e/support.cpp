@@ -223,6 +223,9 @@ Keel::Keel(std::map<std::string, std::string> env, std::vector<std::string> args
       {"KEEL_THREADS", "2"},
       {"KEEL_LOG_LEVEL", "info"},
       {"KEEL_SHUTDOWN_GRACE_S", "10"},
+      // The shared test database starts empty; migrations take a lock, so
+      // keels starting together migrate it once.
+      {"KEEL_AUTO_MIGRATE", "1"},
   };
   if (auto u = test_db_url(); !u.empty()) full["KEEL_DB_URL"] = u;
   for (auto& [k, v] : env) full[k] = v;
