@@ -13,14 +13,6 @@ namespace keel {
 namespace {
 const std::vector<std::string> kAdminSecurity = {kAdminKeyScheme, kAdminBearerScheme};
 
-std::vector<ParamSpec> query_docs(const validation::Model& m) {
-  std::vector<ParamSpec> out;
-  for (const auto& f : m.fields)
-    out.push_back(ParamSpec{.name = f.name, .in = "query", .schema = m.field_schema(f), .required = f.required,
-                            .description = f.description});
-  return out;
-}
-
 std::int64_t to_int(std::string_view s) {
   std::int64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
@@ -50,7 +42,7 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
   RouteSpec list{.method = "GET", .path = "/api/admin/bookings", .summary = "List bookings",
                  .description = "Filtered by status, service and a [from, to) range on starts_at; ordered by starts_at.",
                  .tag = "admin", .operation_id = "list_bookings",
-                 .params = query_docs(booking_schemas::list_query_model()), .security = kAdminSecurity};
+                 .params = schemas::query_params(booking_schemas::list_query_model()), .security = kAdminSecurity};
   list.responses = admin_errors();
   list.responses.insert(list.responses.begin(), ResponseSpec{200, "A page of bookings", booking_schemas::page_schema()});
   router.add(list, [&ctx](Request& req) -> awaitable<Response> {
@@ -77,16 +69,8 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
     nlohmann::json body = co_await read_json_body(req, ctx.config.max_body_bytes);
     schemas::raise_if_invalid(booking_schemas::status_model().validate(body));
     ctx.require_db();
-    std::optional<bookings::Booking> after;
-    std::string conflict;
-    try {
-      after = co_await ctx.bookings->set_status(id_param(req), body["status"].get<std::string>());
-    } catch (const bookings::TransitionNotAllowed& e) {
-      conflict = e.what();
-    }
-    if (!conflict.empty()) throw HttpError(409, conflict);
-    if (!after) throw HttpError(404, "booking not found");
-    co_return Response::json(200, booking_schemas::to_json(*after));
+    auto after = co_await change_status(ctx, id_param(req), body["status"].get<std::string>());
+    co_return Response::json(200, booking_schemas::to_json(after));
   });
 }
 

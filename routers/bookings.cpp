@@ -75,16 +75,8 @@ void register_booking_routes(Router& router, AppContext& ctx) {
                       error_response(503, "Database unavailable or busy")};
   router.add(cancel, [&ctx](Request& req) -> awaitable<Response> {
     auto b = co_await authorize_booking(req, ctx, id_param(req));
-    std::optional<bookings::Booking> after;
-    std::string conflict;
-    try {
-      after = co_await ctx.bookings->set_status(b.id, "cancelled");
-    } catch (const bookings::TransitionNotAllowed& e) {
-      conflict = e.what();
-    }
-    if (!conflict.empty()) throw HttpError(409, conflict);
-    if (!after) throw HttpError(404, "booking not found");
-    co_return Response::json(200, booking_schemas::to_json(*after));
+    auto after = co_await change_status(ctx, b.id, "cancelled");
+    co_return Response::json(200, booking_schemas::to_json(after));
   });
 }
 

@@ -266,28 +266,11 @@ void register_docs_routes(Router& router, AppContext& ctx) {
                if (assets_dir.empty()) throw HttpError(404, "Not Found");
                // Segments after "docs", "assets", as decoded by the server.
                std::vector<std::string> segs(req.segments.begin() + 2, req.segments.end());
-               auto rel = safe_relative_path(segs);
-               if (!rel) throw HttpError(404, "Not Found");
-               int fd = open_inside(assets_dir, *rel);
-               if (fd < 0) throw HttpError(404, "Not Found");
-               auto file = std::make_shared<OpenFile>(fd);
-               struct stat st {};
-               ::fstat(fd, &st);
-               char etag[64];
-               std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
-                             static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
-                                 static_cast<unsigned long long>(st.st_mtim.tv_nsec));
-               file_sender::FileInfo info;
-               info.size = static_cast<std::uint64_t>(st.st_size);
-               info.etag = etag;
-               info.last_modified = st.st_mtim.tv_sec;
-               info.content_type = std::string(http_file::mime_type_for_path(*rel));
                // The pages ask for ?v=<token of the current files>: such a URL
                // never changes content, so it may be cached for a year.
                auto v = req.query_param("v");
-               info.cache_control =
-                   v && *v == token ? "public, max-age=31536000, immutable" : "public, no-cache";
-               co_return file_sender::serve(req, std::move(file), info);
+               std::string cache = v && *v == token ? "public, max-age=31536000, immutable" : "public, no-cache";
+               co_return serve_file_under(req, assets_dir, segs, std::move(cache));
              });
 }
 

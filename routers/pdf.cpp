@@ -153,14 +153,6 @@ const validation::Model& report_query_model() {
   return m;
 }
 
-std::vector<ParamSpec> query_docs(const validation::Model& m) {
-  std::vector<ParamSpec> out;
-  for (const auto& f : m.fields)
-    out.push_back(ParamSpec{.name = f.name, .in = "query", .schema = m.field_schema(f), .required = f.required,
-                            .description = f.description});
-  return out;
-}
-
 ParamSpec id_doc() {
   return ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true, .description = "Booking id"};
 }
@@ -345,7 +337,7 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
                                   " rows, so any number of them renders in bounded memory. Waits for a free "
                                   "rendering slot up to KEEL_PDF_WAIT_S, then answers 503.",
                    .tag = "admin", .operation_id = "admin_bookings_report_pdf",
-                   .params = query_docs(report_query_model()), .security = kAdminSecurity};
+                   .params = schemas::query_params(report_query_model()), .security = kAdminSecurity};
   report.responses = {pdf_ok("The report (Content-Disposition: attachment; filename=\"bookings-report.pdf\")"),
                       error_response(401, "No admin key"),
                       error_response(403, "Wrong admin key"),

@@ -63,6 +63,14 @@ ResponseSpec error_response(int status, std::string description) {
   return ResponseSpec{status, std::move(description), status == 422 ? validation_error() : error()};
 }
 
+std::vector<ParamSpec> query_params(const validation::Model& m) {
+  std::vector<ParamSpec> out;
+  for (const auto& f : m.fields)
+    out.push_back(ParamSpec{.name = f.name, .in = "query", .schema = m.field_schema(f), .required = f.required,
+                            .description = f.description});
+  return out;
+}
+
 void raise_if_invalid(const std::vector<ValidationIssue>& issues) {
   if (!issues.empty()) throw keel::validation_error(issues);
 }

@@ -10,10 +10,13 @@ nlohmann::json memory_health();
 }  // namespace keel::schemas
 
 #include "app/router.hpp"
+#include "app/validation.hpp"
 
 namespace keel::schemas {
 // A documented error response: 422 gets the validation shape, others {"detail"}.
 ResponseSpec error_response(int status, std::string description);
+// OpenAPI query parameters documented from a validation model's fields.
+std::vector<ParamSpec> query_params(const validation::Model& model);
 // Raises 422 when the issues are not empty.
 void raise_if_invalid(const std::vector<ValidationIssue>& issues);
 }  // namespace keel::schemas

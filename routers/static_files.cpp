@@ -44,6 +44,28 @@ int open_inside(const std::string& root, const std::string& rel, std::string* re
   return fd;
 }
 
+Response serve_file_under(const Request& req, const std::string& root, const std::vector<std::string>& segments,
+                          std::string cache_control) {
+  auto rel = safe_relative_path(segments);
+  if (!rel) throw HttpError(404, "Not Found");
+  int fd = open_inside(root, *rel);
+  if (fd < 0) throw HttpError(404, "Not Found");
+  auto file = std::make_shared<OpenFile>(fd);
+  struct stat st {};
+  ::fstat(fd, &st);
+  char etag[64];
+  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
+                static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+                    static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+  file_sender::FileInfo info;
+  info.size = static_cast<std::uint64_t>(st.st_size);
+  info.etag = etag;
+  info.last_modified = st.st_mtim.tv_sec;
+  info.content_type = std::string(http_file::mime_type_for_path(*rel));
+  info.cache_control = std::move(cache_control);
+  return file_sender::serve(req, std::move(file), info);
+}
+
 void register_static_routes(Router& router, AppContext& ctx) {
   RouteSpec spec{.method = "GET", .path = "/static/{path:path}", .summary = "A static file",
                  .description = "Files under KEEL_STATIC_DIR with Range, ETag and conditional requests.",
@@ -58,24 +80,7 @@ void register_static_routes(Router& router, AppContext& ctx) {
   router.add(spec, [&ctx](Request& req) -> awaitable<Response> {
     // Segments after "static", as decoded by the server.
     std::vector<std::string> segs(req.segments.begin() + 1, req.segments.end());
-    auto rel = safe_relative_path(segs);
-    if (!rel) throw HttpError(404, "Not Found");
-    int fd = open_inside(ctx.config.static_dir, *rel);
-    if (fd < 0) throw HttpError(404, "Not Found");
-    auto file = std::make_shared<OpenFile>(fd);
-    struct stat st {};
-    ::fstat(fd, &st);
-    char etag[64];
-    std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
-                  static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
-                      static_cast<unsigned long long>(st.st_mtim.tv_nsec));
-    file_sender::FileInfo info;
-    info.size = static_cast<std::uint64_t>(st.st_size);
-    info.etag = etag;
-    info.last_modified = st.st_mtim.tv_sec;
-    info.content_type = std::string(http_file::mime_type_for_path(*rel));
-    info.cache_control = "public, max-age=3600";
-    co_return file_sender::serve(req, std::move(file), info);
+    co_return serve_file_under(req, ctx.config.static_dir, segs, "public, max-age=3600");
   });
 }
 

@@ -19,4 +19,9 @@ std::optional<std::string> safe_relative_path(const std::vector<std::string>& se
 // Opens root/rel for reading only if, with symlinks resolved, it is a regular
 // file still inside root. Returns the fd and the resolved path, or -1.
 int open_inside(const std::string& root, const std::string& rel, std::string* resolved = nullptr);
+
+// Serves the file named by decoded `segments` under `root` (404 when unsafe
+// or missing), with a strong size+mtime ETag, Last-Modified and its type.
+Response serve_file_under(const Request& req, const std::string& root, const std::vector<std::string>& segments,
+                          std::string cache_control);
 }  // namespace keel
