@@ -36,6 +36,8 @@ std::optional<std::int64_t> from_sql_datetime(std::string_view s) {
 std::string sql_to_iso(std::string_view s) {
   std::string out(s);
   if (out.size() >= 19) out[10] = 'T';
+  // The driver may pad DATETIME(3) to microseconds: keep milliseconds.
+  if (out.size() > 23 && out[19] == '.') out.resize(23);
   return out + "Z";
 }
 

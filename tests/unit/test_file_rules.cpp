@@ -79,6 +79,8 @@ TEST(BookingRules, SqlDatetimeRoundTrip) {
   EXPECT_EQ(bookings::from_sql_datetime("2026-12-01 08:30:00").value_or(-1),
             bookings::from_sql_datetime(bookings::to_sql_datetime(*bookings::from_sql_datetime("2026-12-01 08:30:00"))));
   EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00.123"), "2026-12-01T08:30:00.123Z");
+  EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00.842000"), "2026-12-01T08:30:00.842Z");
+  EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00"), "2026-12-01T08:30:00Z");
   EXPECT_EQ(bookings::reference_code(42), "BK-000042");
 }
 
