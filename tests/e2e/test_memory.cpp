@@ -73,7 +73,9 @@ TEST(Memory, ThousandIdleConnectionsDoNotStarveANormalClient) {
   auto m = get(k.port(), "/api/health/memory").json();
   EXPECT_GE(m["limits"]["connections"]["in_use"].get<int>(), 1000);
   EXPECT_EQ(m["limits"]["connections"]["max"], 1024);
+#ifndef __SANITIZE_ADDRESS__  // ASan's shadow memory and quarantine inflate RSS
   EXPECT_LT(m["rss_bytes"].get<long long>(), 64ll << 20);
+#endif
 }
 
 TEST(Memory, ConnectionsPastTheBoundGet503) {
