@@ -508,7 +508,11 @@ TEST_F(PoolTest, ServerDownIsDbUnavailableAndRestartMidRunRecovers) {
   EXPECT_EQ(other, 0) << other_what;
   const auto s = pool.stats();
   EXPECT_EQ(s.checked_out, 0u);
-  EXPECT_GE(s.restarts_detected, 1u);
+  // Whether the pool counts a "restart" here depends on timing: connections
+  // that died under a query are discarded and new ones opened (no counter
+  // moves), and a start time within the 2 s jitter allowance of the previous
+  // start is not a detectable restart. Detection itself is covered by the
+  // sequential restart test; this one asserts recovery under load.
   // After recovery, a fresh run works.
   run_io([&]() -> awaitable<void> {
     const auto v = co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT 9"); });
