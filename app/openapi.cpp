@@ -110,7 +110,9 @@ std::string default_operation_id(const std::string& method, const std::string& p
   return id;
 }
 
-json builtin_validation_error_schema() {
+}  // namespace
+
+json validation_error_schema() {
   json loc_item = json::object();
   loc_item["anyOf"] = json::array({json{{"type", "string"}}, json{{"type", "integer"}}});
   json item = {{"type", "object"},
@@ -125,7 +127,6 @@ json builtin_validation_error_schema() {
           {"properties", {{"detail", {{"type", "array"}, {"items", item}}}}}};
 }
 
-}  // namespace
 
 json document(const Router& router, const Info& info, std::vector<std::string>* warnings_out) {
   std::vector<std::string> warnings;
@@ -272,7 +273,7 @@ json document(const Router& router, const Info& info, std::vector<std::string>* 
     }
     if (responses.empty()) responses["200"] = {{"description", "Successful Response"}};
     if (validates_input && !responses.contains("422")) {
-      json schema = info.validation_error_schema.is_null() ? builtin_validation_error_schema() : info.validation_error_schema;
+      json schema = info.validation_error_schema.is_null() ? validation_error_schema() : info.validation_error_schema;
       responses["422"] = {{"description", "Validation Error"},
                           {"content", {{"application/json", {{"schema", registry.hoist(std::move(schema))}}}}}};
     }

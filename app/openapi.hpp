@@ -28,6 +28,9 @@ struct Info {
   nlohmann::json validation_error_schema;
 };
 
+// FastAPI's HTTPValidationError schema: the shape of every 422 keel sends.
+nlohmann::json validation_error_schema();
+
 // "/api/bookings/{id:int}" -> "/api/bookings/{id}".
 std::string openapi_path(const std::string& route_template);
 

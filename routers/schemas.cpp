@@ -1,5 +1,7 @@
 #include "routers/schemas.hpp"
 
+#include "app/openapi.hpp"
+
 namespace keel::schemas {
 
 using nlohmann::json;
@@ -11,20 +13,7 @@ json error() {
           {"properties", {{"detail", {{"type", "string"}}}}}};
 }
 
-json validation_error() {
-  json loc_item = json::object();
-  loc_item["anyOf"] = json::array({json{{"type", "string"}}, json{{"type", "integer"}}});
-  json item = {{"type", "object"},
-               {"title", "ValidationError"},
-               {"required", json::array({"loc", "msg", "type"})},
-               {"properties",
-                {{"loc", {{"type", "array"}, {"items", loc_item}}},
-                 {"msg", {{"type", "string"}}},
-                 {"type", {{"type", "string"}}}}}};
-  return {{"type", "object"},
-          {"title", "HTTPValidationError"},
-          {"properties", {{"detail", {{"type", "array"}, {"items", item}}}}}};
-}
+json validation_error() { return openapi::validation_error_schema(); }
 
 json health() {
   return {{"type", "object"},

@@ -1,7 +1,7 @@
 #include "services/db/migration_plan.hpp"
 
 #include "services/db/errors.hpp"
-#include "services/db/sha256.hpp"
+#include "services/crypto/sha256.hpp"
 
 #include <set>
 

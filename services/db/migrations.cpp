@@ -2,7 +2,7 @@
 
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
-#include "services/db/sha256.hpp"
+#include "services/crypto/sha256.hpp"
 
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
@@ -98,9 +98,9 @@ std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<
     std::unique_ptr<sql::Statement> st(conn.createStatement());
     st->execute(kCreateTable);
   }
-  const auto todo = plan_migrations(read_applied(conn), migrations);
+  const auto to_apply = plan_migrations(read_applied(conn), migrations);
   std::vector<std::string> done;
-  for (const auto& name : todo) {
+  for (const auto& name : to_apply) {
     const EmbeddedMigration* m = nullptr;
     for (const auto& candidate : migrations)
       if (candidate.name == name) m = &candidate;

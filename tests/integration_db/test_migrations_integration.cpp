@@ -4,7 +4,7 @@
 #include "services/db/migration_plan.hpp"
 #include "services/db/migrations.hpp"
 #include "services/db/pool.hpp"
-#include "services/db/sha256.hpp"
+#include "services/crypto/sha256.hpp"
 
 #include <cppconn/exception.h>
 
@@ -46,7 +46,7 @@ TEST_F(MigrationsTest, ApplyTwiceIsApplyOnce) {
   EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM schema_migrations"), std::int64_t(embedded_migrations().size()));
   for (const auto& m : embedded_migrations()) {
     EXPECT_EQ(query_string(*c, "SELECT checksum FROM schema_migrations WHERE version = '" + std::string(m.name) + "'"),
-              sha256_hex(m.sql));
+              keel::sha256_hex(m.sql));
   }
   for (const char* table : {"bookings", "booking_service_locks", "uploads", "schema_migrations"}) {
     EXPECT_EQ(query_int(*c, std::string("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "

@@ -1,14 +1,14 @@
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
-#include "services/db/sha256.hpp"
+#include "services/crypto/sha256.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace keel::db;
 
 TEST(DbSha256, KnownVectors) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(keel::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(keel::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(DbMigrationName, Valid) {
@@ -83,15 +83,15 @@ TEST(DbMigrationPlan, NothingAppliedEverythingPending) {
 }
 
 TEST(DbMigrationPlan, AppliedOnesAreSkipped) {
-  std::map<std::string, std::string> applied = {{"0001_a.sql", sha256_hex("CREATE TABLE a (x INT);")}};
+  std::map<std::string, std::string> applied = {{"0001_a.sql", keel::sha256_hex("CREATE TABLE a (x INT);")}};
   EXPECT_EQ(plan_migrations(applied, kAvailable), (std::vector<std::string>{"0002_b.sql", "0003_c.sql"}));
-  applied["0002_b.sql"] = sha256_hex("CREATE TABLE b (x INT);");
-  applied["0003_c.sql"] = sha256_hex("CREATE TABLE c (x INT);");
+  applied["0002_b.sql"] = keel::sha256_hex("CREATE TABLE b (x INT);");
+  applied["0003_c.sql"] = keel::sha256_hex("CREATE TABLE c (x INT);");
   EXPECT_TRUE(plan_migrations(applied, kAvailable).empty());
 }
 
 TEST(DbMigrationPlan, ChangedChecksumIsAnError) {
-  std::map<std::string, std::string> applied = {{"0001_a.sql", sha256_hex("CREATE TABLE a (y INT);")}};
+  std::map<std::string, std::string> applied = {{"0001_a.sql", keel::sha256_hex("CREATE TABLE a (y INT);")}};
   try {
     plan_migrations(applied, kAvailable);
     FAIL() << "no error";
@@ -101,12 +101,12 @@ TEST(DbMigrationPlan, ChangedChecksumIsAnError) {
 }
 
 TEST(DbMigrationPlan, RecordedButMissingIsAnError) {
-  std::map<std::string, std::string> applied = {{"0000_gone.sql", sha256_hex("x")}};
+  std::map<std::string, std::string> applied = {{"0000_gone.sql", keel::sha256_hex("x")}};
   EXPECT_THROW(plan_migrations(applied, kAvailable), MigrationError);
 }
 
 TEST(DbMigrationPlan, PendingBeforeAppliedIsAnError) {
-  std::map<std::string, std::string> applied = {{"0002_b.sql", sha256_hex("CREATE TABLE b (x INT);")}};
+  std::map<std::string, std::string> applied = {{"0002_b.sql", keel::sha256_hex("CREATE TABLE b (x INT);")}};
   EXPECT_THROW(plan_migrations(applied, kAvailable), MigrationError);
 }
 
