@@ -95,7 +95,8 @@ int run_server(const Config& cfg) {
   // ctx before io: io's destructor destroys coroutine frames that still
   // reference ctx (after a grace period ran out), so ctx must outlive it.
   AppContext ctx(cfg);
-  boost::asio::io_context io(static_cast<int>(cfg.threads));
+  IoPool ios(cfg.threads);
+  boost::asio::io_context& io = ios.main();
   ctx.io_executor = io.get_executor();
   db::PoolConfig pc;
   pc.url = *url;
@@ -121,7 +122,7 @@ int run_server(const Config& cfg) {
     watch_schema(ctx, *url);
   }
   App app(ctx);
-  Server server(ctx.config, io, [&app](Request& req) { return app.handle(req); });
+  Server server(ctx.config, ios, [&app](Request& req) { return app.handle(req); });
   ctx.server_stats = [&server] { return server.stats(); };
 
   unsigned port = 0;
@@ -141,7 +142,7 @@ int run_server(const Config& cfg) {
     if (ec) return;
     if (stopping) {
       spdlog::warn("second signal {}: stopping now", sig);
-      io.stop();
+      ios.stop();
       return;
     }
     stopping = true;
@@ -151,17 +152,14 @@ int run_server(const Config& cfg) {
       boost::asio::post(io, [&] {
         ctx.memory.stop();
         signals.cancel();
-        io.stop();
+        ios.stop();
       });
     });
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
 
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < cfg.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& t : threads) t.join();
+  ios.run();
   ctx.memory.release();
   ctx.blocking.join();
   ctx.db->close_all();

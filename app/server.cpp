@@ -1,25 +1,26 @@
 #include "app/server.hpp"
 
 #include "app/file_pieces.hpp"
+#include "app/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cerrno>
 #include <ctime>
 #include <mutex>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unordered_set>
 
 namespace keel {
@@ -28,6 +29,10 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+// A socket bound to its io_context's concrete executor (no type-erased
+// executor on every operation).
+using Socket = net::basic_stream_socket<tcp, net::io_context::executor_type>;
+using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
@@ -35,12 +40,13 @@ namespace {
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kHeaderLimit = 16 * 1024;     // whole header block -> 431
 constexpr std::size_t kTargetLimit = 8 * 1024;      // request target -> 414
-constexpr std::size_t kFirstRead = 1024;            // first read of a request, before the buffer grows
+constexpr std::size_t kReadSize = 4096;             // one read of header bytes
+constexpr std::size_t kKeepBuffer = 4096;           // an idle connection keeps at most this much buffer
 constexpr std::uint64_t kDrainLimit = 64 * 1024;    // unread body we still drain to keep the connection
 constexpr std::uint64_t kLingerLimit = 64ull << 20;  // bytes discarded before closing on a still-sending client
 
-std::chrono::steady_clock::duration seconds(double s) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
 }
 
 // RFC 9110 Date header, formatted once per second per thread.
@@ -67,23 +73,85 @@ std::string early_error_body(std::string_view detail) {
 
 }  // namespace
 
-// Per-connection state visible to shutdown (which runs on another thread):
-// touched only on the connection's strand.
-struct ConnState {
-  beast::tcp_stream* stream = nullptr;
+// One connection: its socket and its deadline. Owned by the session
+// coroutine and touched only on its worker's thread. An I/O step sets the
+// deadline before it starts and clears it when done (two stores, no timer
+// operation); the worker's sweeper closes the socket of a connection whose
+// deadline has passed, which ends the pending operation with an error.
+struct Conn {
+  explicit Conn(Socket s) : socket(std::move(s)) {}
+  Socket socket;
+  Clock::time_point deadline = Clock::time_point::max();
+  bool timed_out = false;
   bool busy = false;  // between a complete header and the end of its response
+
+  void expires_after(Clock::duration d) { deadline = Clock::now() + d; }
+  void expires_at(Clock::time_point t) { deadline = t; }
+  void expires_never() { deadline = Clock::time_point::max(); }
+};
+
+// Per io thread: its connections and the sweeper that enforces deadlines.
+// The sweeper ticks only while the thread has connections.
+struct Worker {
+  Worker(net::io_context& c, Clock::duration t) : io(c), timer(c), tick(t) {}
+  net::io_context& io;
+  net::steady_timer timer;
+  Clock::duration tick;
+  std::unordered_set<Conn*> conns;
+  bool sweeping = false;
+
+  void add(Conn* c) {
+    conns.insert(c);
+    if (!sweeping) {
+      sweeping = true;
+      arm();
+    }
+  }
+  void remove(Conn* c) { conns.erase(c); }
+  void arm() {
+    timer.expires_after(tick);
+    timer.async_wait([this](boost::system::error_code ec) {
+      if (ec) {
+        sweeping = false;
+        return;
+      }
+      sweep();
+    });
+  }
+  void sweep() {
+    if (conns.empty()) {
+      sweeping = false;
+      return;
+    }
+    const auto now = Clock::now();
+    for (Conn* c : conns) {
+      if (c->deadline <= now && !c->timed_out) {
+        c->timed_out = true;
+        boost::system::error_code ec;
+        c->socket.close(ec);
+      }
+    }
+    arm();
+  }
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(const Config& c, net::io_context& i, RequestHandler h) : cfg(c), io(i), handler(std::move(h)), acceptor(i) {}
+  Impl(const Config& c, IoPool& p, RequestHandler h) : cfg(c), ios(p), handler(std::move(h)), acceptor(p.main()) {
+    // Deadlines are enforced to within a fifth of the shortest timeout
+    // (at most 250 ms late).
+    auto shortest = seconds(std::min(cfg.header_timeout_s, cfg.idle_timeout_s));
+    auto tick = std::clamp<Clock::duration>(shortest / 5, 10ms, 250ms);
+    for (std::size_t i = 0; i < ios.size(); ++i) workers.push_back(std::make_unique<Worker>(ios.at(i), tick));
+  }
 
   const Config& cfg;
-  net::io_context& io;
+  IoPool& ios;
   RequestHandler handler;
   tcp::acceptor acceptor;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::size_t next_worker = 0;  // used by the accept loop only
 
-  mutable std::mutex mu;
-  std::unordered_set<std::shared_ptr<ConnState>> conns;
+  std::mutex mu;  // on_drained, grace_timer
   std::atomic<std::size_t> active{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<bool> stopping{false};
@@ -91,10 +159,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::unique_ptr<net::steady_timer> grace_timer;
 
   awaitable<void> accept_loop();
-  awaitable<void> session(tcp::socket socket);
-  void reject_over_limit(tcp::socket& socket);
-  void connection_closed(const std::shared_ptr<ConnState>& st);
+  awaitable<void> session(Worker& w, Socket socket);
+  void reject_over_limit(Socket& socket);
+  void connection_closed();
   void close_idle_connections(bool force);
+  void finish_drained();
 };
 
 namespace {
@@ -105,9 +174,8 @@ namespace {
 // Chunked bodies go through Beast's parser with a caller-owned buffer_body.
 class ConnBody final : public BodyReader {
  public:
-  ConnBody(beast::tcp_stream& s, beast::flat_buffer& b, http::request_parser<http::buffer_body>& p,
-           const Config& cfg)
-      : stream_(s), buffer_(b), parser_(p), cfg_(cfg) {
+  ConnBody(Conn& c, beast::flat_buffer& b, http::request_parser<http::buffer_body>& p, const Config& cfg)
+      : conn_(c), buffer_(b), parser_(p), cfg_(cfg) {
     const auto& req = p.get();
     chunked_ = p.chunked();
     if (!chunked_) {
@@ -116,14 +184,12 @@ class ConnBody final : public BodyReader {
       has_length_ = cl.has_value();
       remaining_ = length_;
     }
-    auto expect = req[http::field::expect];
-    expect_continue_ = iequals(expect, "100-continue");
+    expect_continue_ = iequals(req[http::field::expect], "100-continue");
   }
 
   awaitable<std::size_t> read_some(std::span<char> buf) override {
     if (done() || buf.empty()) co_return 0;
     co_await maybe_send_continue();
-    started_ = true;
     if (!chunked_) co_return co_await read_fixed(buf);
     co_return co_await read_chunked(buf);
   }
@@ -139,18 +205,18 @@ class ConnBody final : public BodyReader {
   std::uint64_t remaining() const { return remaining_; }
 
   // Reads and discards what is left, up to `limit` bytes, within `timeout`.
-  awaitable<bool> drain(std::uint64_t limit, std::chrono::steady_clock::duration timeout) {
+  awaitable<bool> drain(std::uint64_t limit, Clock::duration timeout) {
     if (broken_) co_return false;
     if (done()) co_return true;
     if (continue_pending()) co_return false;  // the client is waiting for us: don't invite the body
     if (!chunked_ && remaining_ > limit) co_return false;
-    char scratch[8192];
+    std::array<char, 8192> scratch;
     std::uint64_t total = 0;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto deadline = Clock::now() + timeout;
     try {
       while (!done()) {
-        if (std::chrono::steady_clock::now() > deadline) co_return false;
-        std::size_t n = co_await read_some(std::span<char>(scratch, sizeof scratch));
+        if (Clock::now() > deadline) co_return false;
+        std::size_t n = co_await read_some(std::span<char>(scratch.data(), scratch.size()));
         total += n;
         if (total > limit) co_return false;
       }
@@ -165,14 +231,15 @@ class ConnBody final : public BodyReader {
     if (!expect_continue_ || continue_sent_) co_return;
     continue_sent_ = true;
     static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-    stream_.expires_after(seconds(cfg_.idle_timeout_s));
-    auto [ec, n] = co_await net::async_write(stream_, net::buffer(cont.data(), cont.size()), use_tuple);
+    conn_.expires_after(seconds(cfg_.idle_timeout_s));
+    auto [ec, n] = co_await net::async_write(conn_.socket, net::buffer(cont.data(), cont.size()), use_tuple);
+    conn_.expires_never();
     if (ec) fail_gone(ec);
   }
 
   [[noreturn]] void fail_gone(const boost::system::error_code& ec) {
     broken_ = true;
-    if (ec == beast::error::timeout) throw HttpError(408, "timed out reading the request body");
+    if (conn_.timed_out) throw HttpError(408, "timed out reading the request body");
     throw ClientGone("client went away: " + ec.message());
   }
 
@@ -184,8 +251,9 @@ class ConnBody final : public BodyReader {
       remaining_ -= n;
       co_return n;
     }
-    stream_.expires_after(seconds(cfg_.idle_timeout_s));
-    auto [ec, n] = co_await stream_.async_read_some(net::buffer(buf.data(), want), use_tuple);
+    conn_.expires_after(seconds(cfg_.idle_timeout_s));
+    auto [ec, n] = co_await conn_.socket.async_read_some(net::buffer(buf.data(), want), use_tuple);
+    conn_.expires_never();
     if (ec) fail_gone(ec);
     remaining_ -= n;
     co_return n;
@@ -197,14 +265,15 @@ class ConnBody final : public BodyReader {
       auto& body = parser_.get().body();
       body.data = buf.data();
       body.size = buf.size();
-      stream_.expires_after(seconds(cfg_.idle_timeout_s));
-      auto [ec, n] = co_await http::async_read_some(stream_, buffer_, parser_, use_tuple);
+      conn_.expires_after(seconds(cfg_.idle_timeout_s));
+      auto [ec, n] = co_await http::async_read_some(conn_.socket, buffer_, parser_, use_tuple);
+      conn_.expires_never();
       (void)n;
       if (ec == http::error::need_buffer) ec = {};
       if (ec) {
-        if (ec == beast::error::timeout || ec == net::error::eof || ec == http::error::end_of_stream ||
+        if (conn_.timed_out || ec == net::error::eof || ec == http::error::end_of_stream ||
             ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == http::error::partial_message ||
-            ec == net::error::operation_aborted)
+            ec == net::error::operation_aborted || ec == net::error::bad_descriptor)
           fail_gone(ec);
         broken_ = true;
         throw HttpError(400, "malformed chunked request body");
@@ -214,7 +283,7 @@ class ConnBody final : public BodyReader {
     }
   }
 
-  beast::tcp_stream& stream_;
+  Conn& conn_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
   const Config& cfg_;
@@ -224,7 +293,6 @@ class ConnBody final : public BodyReader {
   std::uint64_t remaining_ = 0;
   bool expect_continue_ = false;
   bool continue_sent_ = false;
-  bool started_ = false;
   bool broken_ = false;
 };
 
@@ -257,34 +325,95 @@ bool request_line_too_long(const beast::flat_buffer& buf) {
   return (eol == std::string_view::npos ? sv.size() : eol) > kTargetLimit + 32;
 }
 
+bool client_left(const boost::system::error_code& ec) {
+  return ec == net::error::eof || ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+         ec == net::error::operation_aborted || ec == http::error::partial_message ||
+         ec == net::error::bad_descriptor || ec == net::error::broken_pipe;
+}
+
+// Writes all of `buffers`, with the connection's idle timeout per write.
+template <class Buffers>
+awaitable<bool> write_all(Conn& conn, const Buffers& buffers, double timeout_s) {
+  conn.expires_after(seconds(timeout_s));
+  auto [ec, n] = co_await net::async_write(conn.socket, buffers, use_tuple);
+  conn.expires_never();
+  (void)n;
+  co_return !ec;
+}
+
+// After an answer to a client that is still sending: stop writing, discard a
+// bounded amount, then close (nginx's lingering close). nginx's
+// lingering_time is 30 s; 5 s and 64 MiB keep a slot bounded. Its own frame,
+// so the 8 KiB sink exists only while lingering.
+awaitable<void> linger_close(Conn& conn) {
+  boost::system::error_code ignore;
+  conn.socket.shutdown(tcp::socket::shutdown_send, ignore);
+  conn.expires_after(5s);
+  std::array<char, 8192> sink;
+  std::uint64_t total = 0;
+  while (total < kLingerLimit) {
+    auto [ec, n] = co_await conn.socket.async_read_some(net::buffer(sink), use_tuple);
+    if (ec) break;
+    total += n;
+  }
+  conn.expires_never();
+}
+
+// Sends a byte range of a file with sendfile(2) in 64 KiB pieces: no
+// user-space copy, no per-download buffer.
+awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length, double timeout_s,
+                                const std::string& path) {
+  boost::system::error_code ignore;
+  conn.socket.non_blocking(true, ignore);
+  PieceCursor cur(offset, length);
+  while (!cur.done()) {
+    off_t off = static_cast<off_t>(cur.offset());
+    ssize_t w = ::sendfile(conn.socket.native_handle(), fd, &off, cur.next());
+    if (w > 0) {
+      cur.advance(static_cast<std::size_t>(w));
+      continue;
+    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EAGAIN) {
+      conn.expires_after(seconds(timeout_s));
+      auto [ec] = co_await conn.socket.async_wait(tcp::socket::wait_write, use_tuple);
+      conn.expires_never();
+      if (ec) co_return false;
+      continue;
+    }
+    // Peer gone, or the file shrank under us: the length is broken, close.
+    if (w == 0) spdlog::warn("{} file shorter than announced; closing connection", path);
+    co_return false;
+  }
+  co_return true;
+}
+
 }  // namespace
 
 awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), use_tuple);
+    Worker& w = *workers[next_worker++ % workers.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(w.io, use_tuple);
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       // EMFILE and friends: back off instead of spinning.
       spdlog::warn("accept failed: {}", ec.message());
-      net::steady_timer t(io, 100ms);
+      net::steady_timer t(ios.main(), 100ms);
       co_await t.async_wait(use_tuple);
       continue;
     }
     if (active.load() >= cfg.max_connections) {
-      tcp::socket sock(std::move(socket));
-      reject_over_limit(sock);
+      reject_over_limit(socket);
       continue;
     }
     ++active;
-    tcp::socket sock(std::move(socket));  // keeps its strand inside any_io_executor
-    auto ex = sock.get_executor();
-    net::co_spawn(ex, session(std::move(sock)), net::detached);
+    net::co_spawn(w.io, session(w, std::move(socket)), net::detached);
   }
 }
 
 // Past KEEL_MAX_CONNECTIONS: a short 503 written without waiting, then close.
-void Server::Impl::reject_over_limit(tcp::socket& socket) {
+void Server::Impl::reject_over_limit(Socket& socket) {
   ++rejected;
   static const std::string body = early_error_body("too many connections, retry later");
   static const std::string msg = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
@@ -296,111 +425,121 @@ void Server::Impl::reject_over_limit(tcp::socket& socket) {
   socket.close(ec);
 }
 
-void Server::Impl::connection_closed(const std::shared_ptr<ConnState>& st) {
+void Server::Impl::finish_drained() {
   std::function<void()> done;
   {
     std::lock_guard lk(mu);
-    conns.erase(st);
-    if (--active == 0 && stopping.load() && on_drained) {
-      done = std::move(on_drained);
-      if (grace_timer) grace_timer->cancel();
-    }
+    done = std::move(on_drained);
+    on_drained = nullptr;
+    if (grace_timer) grace_timer->cancel();
   }
   if (done) done();
 }
 
+void Server::Impl::connection_closed() {
+  if (--active == 0 && stopping.load()) finish_drained();
+}
+
 void Server::Impl::close_idle_connections(bool force) {
-  std::vector<std::shared_ptr<ConnState>> snapshot;
-  {
-    std::lock_guard lk(mu);
-    snapshot.assign(conns.begin(), conns.end());
-  }
-  for (auto& st : snapshot) {
-    // Each connection's stream is touched only on its own strand.
-    beast::tcp_stream* s = nullptr;
-    {
-      std::lock_guard lk(mu);
-      s = st->stream;
-    }
-    if (!s) continue;
-    net::post(s->get_executor(), [st, force] {
-      if (st->stream && (force || !st->busy)) {
-        boost::system::error_code ec;
-        st->stream->socket().shutdown(tcp::socket::shutdown_both, ec);
-        st->stream->cancel();
+  auto self = shared_from_this();
+  for (auto& wp : workers) {
+    Worker* w = wp.get();
+    net::post(w->io, [self, w, force] {
+      for (Conn* c : w->conns) {
+        if (force || !c->busy) {
+          boost::system::error_code ec;
+          c->socket.shutdown(tcp::socket::shutdown_both, ec);
+          c->socket.cancel(ec);
+        }
       }
     });
   }
 }
 
-awaitable<void> Server::Impl::session(tcp::socket socket) {
+awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
   auto self = shared_from_this();
-  auto st = std::make_shared<ConnState>();
+  Conn conn(std::move(socket));
+  w.add(&conn);
+  struct Unregister {
+    Worker& w;
+    Conn* c;
+    ~Unregister() { w.remove(c); }
+  } unregister{w, &conn};
+
   boost::system::error_code ignore;
-  socket.set_option(tcp::no_delay(true), ignore);
+  conn.socket.set_option(tcp::no_delay(true), ignore);
   std::string remote;
   {
-    auto ep = socket.remote_endpoint(ignore);
+    auto ep = conn.socket.remote_endpoint(ignore);
     if (!ignore) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
-  beast::tcp_stream stream(std::move(socket));
-  {
-    std::lock_guard lk(mu);
-    st->stream = &stream;
-    conns.insert(st);
-  }
   beast::flat_buffer buffer(kHeaderLimit + 1024);
-  char first[kFirstRead];
+  std::string head;  // the response head, reused across requests
   bool first_request = true;
-  const auto conn_start = std::chrono::steady_clock::now();
+  const auto conn_start = Clock::now();
 
   // Writes a JSON error the server itself decides (before any route runs).
   auto write_early = [&](int status, std::string_view detail) -> awaitable<void> {
-    http::response<http::string_body> res{static_cast<http::status>(status), 11};
-    res.set(http::field::content_type, "application/json");
-    res.set(http::field::date, http_date_now());
-    res.keep_alive(false);
-    res.body() = early_error_body(detail);
-    res.prepare_payload();
-    stream.expires_after(5s);
-    co_await http::async_write(stream, res, use_tuple);
+    Headers h;
+    h.set("Content-Type", "application/json");
+    std::string body = early_error_body(detail);
+    head.clear();
+    write_response_head(head, status, 11, h, http_date_now(), Framing{Framing::length, body.size()}, false);
+    std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body)};
+    conn.expires_after(5s);
+    co_await net::async_write(conn.socket, bufs, use_tuple);
+    conn.expires_never();
   };
 
   for (;;) {
     if (stopping.load() && !first_request) break;
-    // 1. Wait for the first bytes of a request with a small read, so an idle
-    //    keep-alive connection holds no big buffer. The whole header must then
-    //    arrive within the header timeout: counted from the connection's start
-    //    for the first request, from its first byte for the next ones (the
-    //    wait before it is the keep-alive idle timeout).
-    if (buffer.size() == 0) {
-      buffer.shrink_to_fit();
-      if (first_request) stream.expires_at(conn_start + seconds(cfg.header_timeout_s));
-      else stream.expires_after(seconds(cfg.idle_timeout_s));
-      auto [ec, n] = co_await stream.async_read_some(net::buffer(first, sizeof first), use_tuple);
-      if (ec) break;  // idle timeout, close, reset, shutdown: nothing to answer
-      buffer.commit(net::buffer_copy(buffer.prepare(n), net::buffer(first, n)));
-      if (!first_request) stream.expires_after(seconds(cfg.header_timeout_s));
-    } else if (!first_request) {
-      stream.expires_after(seconds(cfg.header_timeout_s));
-    }
-
-    // 2. The header.
+    // 1. The header must arrive within the header timeout, counted from the
+    //    connection's start for the first request and from its first byte
+    //    for the next ones (the wait before it is the keep-alive idle
+    //    timeout). A trickling client does not move the deadline.
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // routes enforce their own caps
-    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-    (void)hn;
+    if (first_request) conn.expires_at(conn_start + seconds(cfg.header_timeout_s));
+    else if (buffer.size() == 0) conn.expires_after(seconds(cfg.idle_timeout_s));
+    else conn.expires_after(seconds(cfg.header_timeout_s));
+    bool waiting_first_byte = !first_request && buffer.size() == 0;
+    boost::system::error_code hec;
+    for (;;) {
+      if (buffer.size() > 0) {
+        std::size_t used = parser.put(buffer.data(), hec);
+        buffer.consume(used);
+        if (hec == http::error::need_more) hec = {};
+        if (hec || parser.is_header_done()) break;
+      }
+      std::size_t room = buffer.max_size() - buffer.size();
+      if (room == 0) {
+        hec = http::error::header_limit;
+        break;
+      }
+      auto [ec, n] = co_await conn.socket.async_read_some(buffer.prepare(std::min(room, kReadSize)), use_tuple);
+      if (ec) {
+        hec = ec;
+        break;
+      }
+      buffer.commit(n);
+      if (waiting_first_byte) {
+        waiting_first_byte = false;
+        conn.expires_after(seconds(cfg.header_timeout_s));
+      }
+    }
+    conn.expires_never();
     if (hec) {
-      if (hec == beast::error::timeout) {
-        // The stream has already closed the socket (Beast does on timeout):
-        // like nginx, the slow client is cut off without an answer.
-        spdlog::info("{} request header not received within {}s: connection closed", remote, cfg.header_timeout_s);
+      if (waiting_first_byte && !conn.timed_out) break;  // keep-alive connection closed or reset: nothing to answer
+      if (conn.timed_out) {
+        // The socket is closed already: like nginx, the slow client (or the
+        // idle keep-alive one) is cut off without an answer.
+        if (!waiting_first_byte)
+          spdlog::info("{} request header not received within {}s: connection closed", remote, cfg.header_timeout_s);
       } else if (hec == http::error::header_limit || hec == http::error::buffer_overflow) {
         if (request_line_too_long(buffer)) co_await write_early(414, "request target too long");
         else co_await write_early(431, "request header fields too large");
-      } else if (hec == net::error::eof || hec == http::error::end_of_stream || hec == net::error::connection_reset ||
-                 hec == net::error::operation_aborted || hec == http::error::partial_message) {
+      } else if (client_left(hec)) {
         // the client left
       } else {
         co_await write_early(400, std::string("malformed request: ") + hec.message());
@@ -408,7 +547,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       break;
     }
     first_request = false;
-    st->busy = true;
+    conn.busy = true;
 
     Request req;
     req.remote = remote;
@@ -416,16 +555,17 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       co_await write_early(bad->first, bad->second);
       break;
     }
-    if (parser.get().version() != 11 && parser.get().version() != 10) {
+    const unsigned version = parser.get().version();
+    if (version != 11 && version != 10) {
       co_await write_early(505, "HTTP version not supported");
       break;
     }
-    ConnBody body(stream, buffer, parser, cfg);
+    ConnBody body(conn, buffer, parser, cfg);
     req.body = &body;
-    const bool head = req.is_head();
+    const bool is_head = req.is_head();
     bool keep_alive = parser.get().keep_alive();
 
-    // 3. The handler. ClientGone means nobody is listening: just close.
+    // 2. The handler. ClientGone means nobody is listening: just close.
     Response res;
     bool gone = false;
     try {
@@ -440,8 +580,8 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
     if (gone) break;
 
-    // 4. Decide keep-alive: a body nobody read is drained when small,
-    //    otherwise the connection closes after the response.
+    // 3. Keep-alive: a body nobody read is drained when small, otherwise the
+    //    connection closes after the response (lingering if still sending).
     bool linger = false;
     if (!body.done()) {
       if (body.broken() || body.continue_pending() || (!body.chunked() && body.remaining() > kDrainLimit) ||
@@ -452,71 +592,45 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
     if (res.close || stopping.load()) keep_alive = false;
 
-    // 5. Write the response.
-    http::response<http::empty_body> hdr{static_cast<http::status>(res.status), parser.get().version()};
-    for (const auto& [k, v] : res.headers.fields()) hdr.insert(k, v);
-    hdr.set(http::field::date, http_date_now());
-    const bool send_body = !head && body_allowed(res.status);
+    // 4. The response: head from a reused buffer, then the body.
+    const bool send_body = !is_head && body_allowed(res.status);
     bool ok = true;
-    stream.expires_after(seconds(cfg.idle_timeout_s));
-
+    head.clear();
     if (auto* s = std::get_if<std::string>(&res.body)) {
-      if (body_allowed(res.status)) hdr.content_length(s->size());
-      hdr.keep_alive(keep_alive);
-      http::response<http::string_body> full{std::move(hdr.base())};
-      if (send_body) full.body() = std::move(*s);
-      http::serializer<false, http::string_body> sr(full);
-      if (!send_body) {
-        auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple);
-        ok = !ec;
+      Framing fr = body_allowed(res.status) ? Framing{Framing::length, s->size()} : Framing{};
+      write_response_head(head, res.status, version, res.headers, http_date_now(), fr, keep_alive);
+      if (send_body && !s->empty()) {
+        std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(*s)};
+        ok = co_await write_all(conn, bufs, cfg.idle_timeout_s);
       } else {
-        auto [ec, n] = co_await http::async_write(stream, sr, use_tuple);
-        ok = !ec;
+        ok = co_await write_all(conn, net::buffer(head), cfg.idle_timeout_s);
       }
     } else if (auto* f = std::get_if<FileBody>(&res.body)) {
-      if (body_allowed(res.status)) hdr.content_length(f->content_length);
-      hdr.keep_alive(keep_alive);
-      http::serializer<false, http::empty_body> sr(hdr);
-      auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple);
-      ok = !ec;
+      Framing fr = body_allowed(res.status) ? Framing{Framing::length, f->content_length} : Framing{};
+      write_response_head(head, res.status, version, res.headers, http_date_now(), fr, keep_alive);
+      // The head goes out with MSG_MORE so it shares a packet with the
+      // file's first bytes; whatever the socket did not take is written
+      // normally.
+      std::size_t sent = 0;
+      if (send_body && f->content_length > 0) {
+        ssize_t w = ::send(conn.socket.native_handle(), head.data(), head.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (w > 0) sent = static_cast<std::size_t>(w);
+      }
+      if (sent < head.size()) ok = co_await write_all(conn, net::buffer(head.data() + sent, head.size() - sent), cfg.idle_timeout_s);
       if (ok && send_body) {
         for (const auto& seg : f->segments) {
           if (!ok) break;
-          if (!seg.literal.empty()) {
-            stream.expires_after(seconds(cfg.idle_timeout_s));
-            auto [wec, wn] = co_await net::async_write(stream, net::buffer(seg.literal), use_tuple);
-            ok = !wec;
-            continue;
-          }
-          // sendfile(2) in 64 KiB pieces: no user-space copy, no per-download buffer.
-          auto& sock = stream.socket();
-          sock.non_blocking(true, ignore);
-          PieceCursor cur(seg.offset, seg.length);
-          while (ok && !cur.done()) {
-            off_t off = static_cast<off_t>(cur.offset());
-            ssize_t w = ::sendfile(sock.native_handle(), f->file->fd(), &off, cur.next());
-            if (w > 0) {
-              cur.advance(static_cast<std::size_t>(w));
-              continue;
-            }
-            if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-              using namespace net::experimental::awaitable_operators;
-              net::steady_timer t(stream.get_executor(), seconds(cfg.idle_timeout_s));
-              auto r = co_await (sock.async_wait(tcp::socket::wait_write, use_tuple) || t.async_wait(use_tuple));
-              if (r.index() == 1 || std::get<0>(std::get<0>(r))) ok = false;
-              continue;
-            }
-            ok = false;  // peer gone, or the file shrank under us: the length is broken, close
-            if (w == 0) spdlog::warn("{} file shorter than announced; closing connection", req.path);
-          }
+          if (!seg.literal.empty()) ok = co_await write_all(conn, net::buffer(seg.literal), cfg.idle_timeout_s);
+          else ok = co_await send_file_range(conn, f->file->fd(), seg.offset, seg.length, cfg.idle_timeout_s, req.path);
         }
       }
     } else if (auto* sb = std::get_if<StreamBody>(&res.body)) {
-      hdr.chunked(true);
-      hdr.keep_alive(keep_alive);
-      http::serializer<false, http::empty_body> sr(hdr);
-      auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple);
-      ok = !ec;
+      // HTTP/1.0 has no chunked encoding: the body ends where the connection does.
+      const bool chunked = version == 11;
+      if (!chunked) keep_alive = false;
+      write_response_head(head, res.status, version, res.headers, http_date_now(),
+                          chunked ? Framing{Framing::chunked} : Framing{}, keep_alive);
+      ok = co_await write_all(conn, net::buffer(head), cfg.idle_timeout_s);
       if (ok && send_body) {
         for (;;) {
           std::optional<std::string> chunk;
@@ -527,38 +641,31 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
             ok = false;  // cannot signal an error mid-chunked-body: close it short
             break;
           }
-          stream.expires_after(seconds(cfg.idle_timeout_s));
           if (!chunk) {
-            auto [cec, cn] = co_await net::async_write(stream, http::make_chunk_last(), use_tuple);
-            ok = !cec;
+            if (chunked) ok = co_await write_all(conn, net::buffer(std::string_view("0\r\n\r\n")), cfg.idle_timeout_s);
             break;
           }
           if (chunk->empty()) continue;
-          auto [cec, cn] = co_await net::async_write(stream, http::make_chunk(net::buffer(*chunk)), use_tuple);
-          if (cec) {
-            ok = false;
-            break;
+          if (chunked) {
+            char size_line[24];
+            int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk->size());
+            std::array<net::const_buffer, 3> bufs{net::buffer(size_line, static_cast<std::size_t>(len)),
+                                                  net::buffer(*chunk), net::buffer("\r\n", 2)};
+            ok = co_await write_all(conn, bufs, cfg.idle_timeout_s);
+          } else {
+            ok = co_await write_all(conn, net::buffer(*chunk), cfg.idle_timeout_s);
           }
+          if (!ok) break;
         }
       }
     }
-    st->busy = false;
+    conn.busy = false;
     res = Response{};  // release files (temp files are unlinked here)
+    if (head.capacity() > kKeepBuffer) std::string().swap(head);
     if (!ok) break;
 
     if (linger) {
-      // Let a client that is still sending read our answer: stop writing,
-      // discard a bounded amount, then close (nginx's lingering close).
-      stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
-      // nginx's lingering_time is 30 s; 5 s and 64 MiB keep a slot bounded.
-      stream.expires_after(5s);
-      char sink[8192];
-      std::uint64_t total = 0;
-      while (total < kLingerLimit) {
-        auto [lec, ln] = co_await stream.async_read_some(net::buffer(sink), use_tuple);
-        if (lec) break;
-        total += ln;
-      }
+      co_await linger_close(conn);
       break;
     }
     if (!keep_alive) break;
@@ -566,19 +673,17 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       bool drained = co_await body.drain(kDrainLimit, seconds(cfg.header_timeout_s));
       if (!drained) break;
     }
+    // An idle keep-alive connection holds little: a big header buffer goes.
+    if (buffer.size() == 0 && buffer.capacity() > kKeepBuffer) buffer.shrink_to_fit();
   }
 
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignore);
-  stream.close();
-  {
-    std::lock_guard lk(mu);
-    st->stream = nullptr;
-  }
-  connection_closed(st);
+  conn.socket.shutdown(tcp::socket::shutdown_both, ignore);
+  conn.socket.close(ignore);
+  connection_closed();
 }
 
-Server::Server(const Config& cfg, net::io_context& io, RequestHandler handler)
-    : impl_(std::make_shared<Impl>(cfg, io, std::move(handler))) {}
+Server::Server(const Config& cfg, IoPool& ios, RequestHandler handler)
+    : impl_(std::make_shared<Impl>(cfg, ios, std::move(handler))) {}
 
 Server::~Server() = default;
 
@@ -589,45 +694,36 @@ unsigned Server::start() {
   a.set_option(tcp::acceptor::reuse_address(true));
   a.bind(ep);
   a.listen(net::socket_base::max_listen_connections);
-  net::co_spawn(impl_->io, impl_->accept_loop(), net::detached);
+  net::co_spawn(impl_->ios.main(), impl_->accept_loop(), net::detached);
   return a.local_endpoint().port();
 }
 
 void Server::shutdown(std::function<void()> on_drained) {
   auto impl = impl_;
-  net::post(impl->io, [impl, on_drained = std::move(on_drained)]() mutable {
+  net::post(impl->ios.main(), [impl, on_drained = std::move(on_drained)]() mutable {
     if (impl->stopping.exchange(true)) return;
     boost::system::error_code ec;
     impl->acceptor.close(ec);
-    bool empty;
     {
       std::lock_guard lk(impl->mu);
       impl->on_drained = std::move(on_drained);
-      empty = impl->active.load() == 0;
     }
-    if (empty) {
-      std::function<void()> done;
-      {
-        std::lock_guard lk(impl->mu);
-        done = std::move(impl->on_drained);
-      }
-      if (done) done();
+    if (impl->active.load() == 0) {
+      impl->finish_drained();
       return;
     }
     impl->close_idle_connections(false);
-    impl->grace_timer = std::make_unique<net::steady_timer>(impl->io, seconds(impl->cfg.shutdown_grace_s));
-    impl->grace_timer->async_wait([impl](boost::system::error_code wec) {
-      if (wec || impl->active.load() == 0) return;
-      // Grace is over: cut what is left and stop, whatever handlers still wait on.
-      spdlog::warn("shutdown grace period over: closing {} connection(s)", impl->active.load());
-      impl->close_idle_connections(true);
-      std::function<void()> done;
-      {
-        std::lock_guard lk(impl->mu);
-        done = std::move(impl->on_drained);
-      }
-      if (done) done();
-    });
+    {
+      std::lock_guard lk(impl->mu);
+      impl->grace_timer = std::make_unique<net::steady_timer>(impl->ios.main(), seconds(impl->cfg.shutdown_grace_s));
+      impl->grace_timer->async_wait([impl](boost::system::error_code wec) {
+        if (wec || impl->active.load() == 0) return;
+        // Grace is over: cut what is left and stop, whatever handlers still wait on.
+        spdlog::warn("shutdown grace period over: closing {} connection(s)", impl->active.load());
+        impl->close_idle_connections(true);
+        impl->finish_drained();
+      });
+    }
   });
 }
 

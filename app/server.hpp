@@ -5,8 +5,7 @@
 // Beast is used only in server.cpp.
 #include "app/config.hpp"
 #include "app/http.hpp"
-
-#include <boost/asio/io_context.hpp>
+#include "app/io_pool.hpp"
 
 #include <atomic>
 #include <functional>
@@ -23,7 +22,7 @@ struct ServerStats {
 class Server {
  public:
   using RequestHandler = std::function<awaitable<Response>(Request&)>;
-  Server(const Config& cfg, boost::asio::io_context& io, RequestHandler handler);
+  Server(const Config& cfg, IoPool& ios, RequestHandler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -4,7 +4,10 @@
 #include "services/file_sender/file_sender.hpp"
 #include "services/http_file/mime.hpp"
 
+#include <chrono>
 #include <climits>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -25,22 +28,82 @@ std::optional<std::string> safe_relative_path(const std::vector<std::string>& se
   return rel;
 }
 
-int open_inside(const std::string& root, const std::string& rel, std::string* resolved) {
-  char root_real[PATH_MAX], file_real[PATH_MAX];
-  if (!::realpath(root.c_str(), root_real)) return -1;
-  std::string joined = std::string(root_real) + "/" + rel;
-  if (!::realpath(joined.c_str(), file_real)) return -1;
-  std::string r(root_real), f(file_real);
-  if (f.size() <= r.size() || f.compare(0, r.size(), r) != 0 || f[r.size()] != '/') return -1;
-  // O_NOFOLLOW on the resolved path: a symlink swapped in after realpath fails.
-  int fd = ::open(file_real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+namespace {
+
+// The root's real path and an open descriptor of it, per thread, checked
+// again at most once a second: a deploy that swaps the static folder (a
+// symlink flipped to a new release) is picked up within a second, and the
+// common request costs no realpath of the root.
+struct RootCache {
+  std::string root;
+  std::string real;
+  int dirfd = -1;
+  std::chrono::steady_clock::time_point checked{};
+  ~RootCache() {
+    if (dirfd >= 0) ::close(dirfd);
+  }
+};
+
+const RootCache* resolve_root(const std::string& root) {
+  thread_local RootCache cache;
+  auto now = std::chrono::steady_clock::now();
+  if (cache.dirfd >= 0 && cache.root == root && now - cache.checked < std::chrono::seconds(1)) return &cache;
+  char real[PATH_MAX];
+  if (!::realpath(root.c_str(), real)) return nullptr;
+  if (cache.dirfd < 0 || cache.root != root || cache.real != real) {
+    int fd = ::open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    if (cache.dirfd >= 0) ::close(cache.dirfd);
+    cache.dirfd = fd;
+    cache.root = root;
+    cache.real = real;
+  }
+  cache.checked = now;
+  return &cache;
+}
+
+// The kernel resolves rel beneath the root and refuses any step out of it
+// ("..", absolute or escaping symlinks) with EXDEV: one system call.
+int open_beneath(int dirfd, const std::string& rel) {
+  struct open_how how {};
+  how.flags = O_RDONLY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, dirfd, rel.c_str(), &how, sizeof how));
+}
+
+int regular_or_close(int fd, struct stat* st) {
   if (fd < 0) return -1;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (::fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
     ::close(fd);
     return -1;
   }
-  if (resolved) *resolved = f;
+  return fd;
+}
+
+}  // namespace
+
+int open_inside(const std::string& root, const std::string& rel, std::string* resolved, struct stat* st_out) {
+  struct stat st {};
+  if (!st_out) st_out = &st;
+  const RootCache* rc = resolve_root(root);
+  if (!rc) return -1;
+  if (!resolved) {
+    int fd = open_beneath(rc->dirfd, rel);
+    if (fd >= 0) return regular_or_close(fd, st_out);
+    // ENOENT and friends: no such file. EXDEV/ELOOP (a symlink, perhaps an
+    // absolute one that still points inside) and ENOSYS (an old kernel)
+    // take the slow path below, which judges the resolved path.
+    if (errno != EXDEV && errno != ELOOP && errno != ENOSYS) return -1;
+  }
+  char file_real[PATH_MAX];
+  std::string joined = rc->real + "/" + rel;
+  if (!::realpath(joined.c_str(), file_real)) return -1;
+  const std::string& r = rc->real;
+  std::string f(file_real);
+  if (f.size() <= r.size() || f.compare(0, r.size(), r) != 0 || f[r.size()] != '/') return -1;
+  // O_NOFOLLOW on the resolved path: a symlink swapped in after realpath fails.
+  int fd = regular_or_close(::open(file_real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), st_out);
+  if (fd >= 0 && resolved) *resolved = f;
   return fd;
 }
 
@@ -48,11 +111,10 @@ Response serve_file_under(const Request& req, const std::string& root, const std
                           std::string cache_control) {
   auto rel = safe_relative_path(segments);
   if (!rel) throw HttpError(404, "Not Found");
-  int fd = open_inside(root, *rel);
+  struct stat st {};
+  int fd = open_inside(root, *rel, nullptr, &st);
   if (fd < 0) throw HttpError(404, "Not Found");
   auto file = std::make_shared<OpenFile>(fd);
-  struct stat st {};
-  ::fstat(fd, &st);
   char etag[64];
   std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
                 static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +

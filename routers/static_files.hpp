@@ -3,6 +3,7 @@
 #include "app/router.hpp"
 
 #include <optional>
+#include <sys/stat.h>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,10 @@ void register_static_routes(Router& router, AppContext& ctx);
 std::optional<std::string> safe_relative_path(const std::vector<std::string>& segments);
 
 // Opens root/rel for reading only if, with symlinks resolved, it is a regular
-// file still inside root. Returns the fd and the resolved path, or -1.
-int open_inside(const std::string& root, const std::string& rel, std::string* resolved = nullptr);
+// file still inside root. Returns the fd (and its stat, and the resolved
+// path when asked), or -1.
+int open_inside(const std::string& root, const std::string& rel, std::string* resolved = nullptr,
+                struct stat* st = nullptr);
 
 // Serves the file named by decoded `segments` under `root` (404 when unsafe
 // or missing), with a strong size+mtime ETag, Last-Modified and its type.

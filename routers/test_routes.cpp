@@ -37,6 +37,20 @@ void register_test_routes(Router& router, AppContext& ctx) {
     co_await t.async_wait(boost::asio::use_awaitable);
     co_return Response::json(200, {{"slept_ms", ms}});
   });
+  // A streamed body of ?chunks= pieces "chunk-<i>;" (chunked on HTTP/1.1,
+  // close-delimited on HTTP/1.0).
+  router.add(hidden("GET", "/api/_test/stream"), [](Request& req) -> awaitable<Response> {
+    unsigned chunks = 0;
+    if (auto v = req.query_param("chunks")) std::from_chars(v->data(), v->data() + v->size(), chunks);
+    auto i = std::make_shared<unsigned>(0);
+    Response r;
+    r.headers.set("Content-Type", "text/plain");
+    r.body = StreamBody{[i, chunks]() -> awaitable<std::optional<std::string>> {
+      if (*i >= chunks) co_return std::nullopt;
+      co_return "chunk-" + std::to_string((*i)++) + ";";
+    }};
+    co_return r;
+  });
   // Holds a pooled connection for ?ms= milliseconds (pool tests).
   router.add(hidden("GET", "/api/_test/db_sleep"), [&ctx](Request& req) -> awaitable<Response> {
     unsigned ms = 0;

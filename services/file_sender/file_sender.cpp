@@ -23,8 +23,9 @@ Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInf
   const std::string if_match = joined(req, "If-Match"), if_none_match = joined(req, "If-None-Match"),
                     ims = joined(req, "If-Modified-Since"), ius = joined(req, "If-Unmodified-Since"),
                     range = joined(req, "Range"), if_range = joined(req, "If-Range");
-  // Random boundary: file content cannot be made to contain it.
-  const std::string boundary = "keel-" + random_token(12);
+  // Random boundary, so file content cannot be made to contain it; only a
+  // request with a Range header can get a multipart answer.
+  const std::string boundary = range.empty() ? std::string() : "keel-" + random_token(12);
   http_file::PlanInput in;
   // HEAD is planned as GET: the server sends the same headers without a body.
   in.method = (req.method == "GET" || req.method == "HEAD") ? http_file::Method::get : http_file::Method::other;

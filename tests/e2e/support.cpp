@@ -121,6 +121,8 @@ std::optional<HttpResponse> Conn::read_response(bool head) {
     std::getline(hs, line);
     if (line.size() < 12) return std::nullopt;
     r.status = std::atoi(line.substr(9, 3).c_str());
+    r.status_line = line;
+    if (!r.status_line.empty() && r.status_line.back() == '\r') r.status_line.pop_back();
     while (std::getline(hs, line)) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       auto c = line.find(':');

@@ -26,6 +26,7 @@ struct TempDir {
 
 struct HttpResponse {
   int status = 0;
+  std::string status_line;  // e.g. "HTTP/1.1 200 OK"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<std::string> header(const std::string& name) const;

@@ -121,6 +121,46 @@ TEST_F(Server, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(d->header("X-Request-ID").value_or(""), "third");
 }
 
+TEST_F(Server, StreamedBodyIsChunkedOn11AndCloseDelimitedOn10) {
+  Conn c(port());
+  ASSERT_TRUE(c.send("GET /api/_test/stream?chunks=3 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("Transfer-Encoding").value_or(""), "chunked");
+  EXPECT_EQ(r->body, "chunk-0;chunk-1;chunk-2;");
+  // The connection is still good after the last chunk.
+  ASSERT_TRUE(c.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto again = c.read_response();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+
+  // HTTP/1.0 knows no chunked encoding: the body ends with the connection.
+  Conn old(port());
+  ASSERT_TRUE(old.send("GET /api/_test/stream?chunks=2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto o = old.read_response();
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->status_line.rfind("HTTP/1.0 200", 0), 0u) << o->status_line;
+  EXPECT_FALSE(o->header("Transfer-Encoding"));
+  EXPECT_FALSE(o->header("Content-Length"));
+  EXPECT_EQ(o->body, "chunk-0;chunk-1;");
+}
+
+TEST_F(Server, Http10KeepAliveIsHonouredAndSpelledOut) {
+  Conn c(port());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.send("GET /api/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")) << i;
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->header("Connection").value_or(""), "keep-alive");
+  }
+  // Without the header an HTTP/1.0 connection closes after the answer.
+  Conn once(port());
+  ASSERT_TRUE(once.send("GET /api/health HTTP/1.0\r\n\r\n"));
+  ASSERT_TRUE(once.read_response());
+  EXPECT_TRUE(once.wait_closed(2));
+}
+
 TEST_F(Server, DeclaredBodyOverCapIs413BeforeAnyBodyByte) {
   // 1 MiB cap (KEEL_MAX_BODY_MB=1); only the header is sent.
   Conn c(port(), 5);

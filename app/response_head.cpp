@@ -1,0 +1,61 @@
+#include "app/response_head.hpp"
+
+#include <charconv>
+
+namespace keel {
+
+namespace {
+
+bool server_owned(std::string_view name) {
+  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") || iequals(name, "Connection") ||
+         iequals(name, "Date");
+}
+
+void append_clean(std::string& out, std::string_view v) {
+  std::size_t start = out.size();
+  out.append(v);
+  for (std::size_t i = start; i < out.size(); ++i)
+    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace
+
+void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,
+                         std::string_view date, Framing framing, bool keep_alive) {
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  append_number(out, static_cast<std::uint64_t>(status));
+  out.push_back(' ');
+  out.append(reason_phrase(status));
+  out.append("\r\n");
+  for (const auto& [name, value] : fields.fields()) {
+    if (server_owned(name)) continue;
+    append_clean(out, name);
+    out.append(": ");
+    append_clean(out, value);
+    out.append("\r\n");
+  }
+  out.append("Date: ");
+  out.append(date);
+  out.append("\r\n");
+  if (framing.kind == Framing::length) {
+    out.append("Content-Length: ");
+    append_number(out, framing.content_length);
+    out.append("\r\n");
+  } else if (framing.kind == Framing::chunked) {
+    out.append("Transfer-Encoding: chunked\r\n");
+  }
+  if (version == 10) {
+    if (keep_alive) out.append("Connection: keep-alive\r\n");
+  } else if (!keep_alive) {
+    out.append("Connection: close\r\n");
+  }
+  out.append("\r\n");
+}
+
+}  // namespace keel

@@ -1,0 +1,25 @@
+#pragma once
+// The status line and header block of a response, serialised into a reused
+// buffer (pure: no I/O, unit-tested). The server owns framing: it writes
+// Content-Length or Transfer-Encoding, Connection and Date itself, so those
+// fields are dropped from what the handler set, and CR/LF inside a value is
+// replaced so no handler can split a response.
+#include "app/http.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace keel {
+
+struct Framing {
+  enum Kind { no_body, length, chunked } kind = no_body;
+  std::uint64_t content_length = 0;  // for `length`
+};
+
+// Appends the head to `out` (which the caller clears and reuses).
+// `version` is 10 or 11; keep-alive is spelled the way that version needs.
+void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,
+                         std::string_view date, Framing framing, bool keep_alive);
+
+}  // namespace keel
