@@ -201,7 +201,7 @@ env KEEL_PORT="$KPORT" KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_
   KEEL_ADMIN_API_KEY="$ADMIN_KEY" KEEL_DATA_DIR="$WORK/keel-data" KEEL_STATIC_DIR="$WORK/keel-static" \
   ${PRELOAD:+LD_PRELOAD="$PRELOAD"} ./build/keel serve >"$WORK/keel.log" 2>&1 &
 KPID=$!
-wait_port "$KPORT" 60
+wait_port "$KPORT" 60 || { echo "keel did not start; its log:" >&2; cat "$WORK/keel.log" >&2; exit 1; }
 K="http://127.0.0.1:$KPORT"
 if [[ -n "$PRELOAD" ]] && ! grep -q "$(basename "$PRELOAD")" "/proc/$KPID/maps"; then
   echo "keel did not load $PRELOAD" >&2; exit 1
@@ -245,7 +245,7 @@ if [[ "$PEER" == 1 ]]; then
   env TMPDIR="$WORK/peer-tmp" PEER_STORAGE_DIR="$WORK/peer-uploads" PEER_STATIC_DIR="$WORK/peer-static" \
     "$PEERS/fastapi_ref/run.sh" "$FPORT" 1 >"$WORK/fastapi.log" 2>&1 &
   FPID=$!
-  wait_port "$FPORT" 60
+  wait_port "$FPORT" 60 || { echo "the FastAPI peer did not start; its log:" >&2; cat "$WORK/fastapi.log" >&2; exit 1; }
   F="http://127.0.0.1:$FPORT"
   UPLOAD_ID=$(curl -sS -f -X POST -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/256k.bin" "$F/api/uploads" \
     | sed -E 's/.*"id":"([^"]+)".*/\1/')
