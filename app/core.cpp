@@ -4,7 +4,6 @@
 #include "middleware/auth.hpp"
 #include "middleware/body_limit.hpp"
 #include "middleware/cors.hpp"
-#include "middleware/db_errors.hpp"
 #include "middleware/error_catcher.hpp"
 #include "middleware/memory_protection.hpp"
 #include "middleware/request_id.hpp"
@@ -21,27 +20,35 @@
 
 namespace keel {
 
+namespace {
+awaitable<Response> route_miss(Request& req) {
+  if (req.route_miss_status == 405) {
+    Response r = Response::error(405, "Method Not Allowed");
+    r.headers.set("Allow", req.allow);
+    co_return r;
+  }
+  co_return Response::error(404, "Not Found");
+}
+}  // namespace
+
 App::App(AppContext& ctx) : ctx_(ctx) {
   const Config& cfg = ctx.config;
-  // Outermost first (DESIGN.md): request id + access log -> error catcher ->
-  // memory protection -> body limit -> CORS -> auth.
+  // Outermost first (DESIGN.md): request id + access log -> error catcher
+  // (DB errors included) -> memory protection -> body limit -> CORS -> auth.
+  // Memory protection, body limit and auth are guards: they run inline.
   chain_.use(request_id_middleware());
   chain_.use(access_log_middleware(cfg.log_format == "json"));
   chain_.use(error_catcher_middleware(ctx.errors));
-  chain_.use(db_errors_middleware());
   chain_.use(memory_protection_middleware(ctx.memory));
   chain_.use(body_limit_middleware(cfg.max_body_bytes, cfg.max_upload_bytes));
   chain_.use(cors_middleware(cfg.cors_origins));
   chain_.use(auth_middleware(cfg.admin_api_key));
+  // Not a coroutine: hands on the route handler's awaitable (a 422 for a
+  // bad path parameter is thrown inside the error catcher's co_await).
   chain_.terminal([](Request& req) -> awaitable<Response> {
     if (req.route_miss_status == 422) throw validation_error(req.param_issues);
-    if (req.route) co_return co_await req.route->handler(req);
-    if (req.route_miss_status == 405) {
-      Response r = Response::error(405, "Method Not Allowed");
-      r.headers.set("Allow", req.allow);
-      co_return r;
-    }
-    co_return Response::error(404, "Not Found");
+    if (req.route) return req.route->handler(req);
+    return route_miss(req);
   });
 
   register_health_routes(router_, ctx);
@@ -79,7 +86,7 @@ awaitable<Response> App::handle(Request& req) {
       req.route_miss_status = 404;
       break;
   }
-  co_return co_await chain_.run(req);
+  return chain_.run(req);
 }
 
 }  // namespace keel

@@ -11,6 +11,8 @@ class App {
  public:
   explicit App(AppContext& ctx);
   // Resolves the route, then runs the middleware chain around the handler.
+  // Not a coroutine: it returns the chain's awaitable, so a request pays for
+  // no frame here.
   awaitable<Response> handle(Request& req);
   const Router& router() const { return router_; }
 

@@ -60,87 +60,119 @@ bool is_int(std::string_view s) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-// Shape match: literals and segment counts agree. Typed params checked apart
-// so that "/api/bookings/abc" can answer 422 rather than 404 (as FastAPI).
-struct Attempt {
-  bool shape = false;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::vector<ValidationIssue> issues;
+// Shape match: literals and segment counts agree. Typed params are checked
+// apart so that "/api/bookings/abc" can answer 422 rather than 404 (as
+// FastAPI). Matching allocates nothing; parameters and issues are built only
+// for the route that is chosen.
+struct Shape {
+  bool matches = false;
+  bool typed_ok = true;  // every {x:int} holds an integer
   int literals = 0;
 };
 
-Attempt try_route(const Route& r, const std::vector<std::string>& segs) {
-  Attempt a;
+Shape shape_of(const Route& r, const std::vector<std::string>& segs) {
+  Shape sh;
   std::size_t i = 0;
-  for (std::size_t k = 0; k < r.pieces.size(); ++k) {
-    const auto& p = r.pieces[k];
+  for (const auto& p : r.pieces) {
     if (p.is_param && p.type == "path") {
-      if (i >= segs.size()) return a;
+      // The rest of the path, which must not be empty.
+      bool any = false;
+      for (std::size_t j = i; j < segs.size() && !any; ++j) any = !segs[j].empty() || j > i;
+      if (i >= segs.size() || !any) return sh;
+      i = segs.size();
+      continue;
+    }
+    if (i >= segs.size()) return sh;
+    const std::string& s = segs[i++];
+    if (!p.is_param) {
+      if (s != p.literal) return sh;
+      ++sh.literals;
+      continue;
+    }
+    if (s.empty()) return sh;
+    if (p.type == "int" && !is_int(s)) sh.typed_ok = false;
+  }
+  sh.matches = (i == segs.size());
+  return sh;
+}
+
+std::vector<std::pair<std::string, std::string>> params_of(const Route& r, const std::vector<std::string>& segs) {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::size_t i = 0;
+  for (const auto& p : r.pieces) {
+    if (p.is_param && p.type == "path") {
       std::string rest;
       for (std::size_t j = i; j < segs.size(); ++j) {
         if (j > i) rest += '/';
         rest += segs[j];
       }
-      if (rest.empty()) return a;
-      a.params.emplace_back(p.name, std::move(rest));
-      i = segs.size();
-      continue;
+      params.emplace_back(p.name, std::move(rest));
+      break;
     }
-    if (i >= segs.size()) return a;
     const std::string& s = segs[i++];
-    if (!p.is_param) {
-      if (s != p.literal) return a;
-      ++a.literals;
-      continue;
-    }
-    if (s.empty()) return a;
-    if (p.type == "int" && !is_int(s)) {
-      a.issues.push_back({{"path", p.name}, "Input should be a valid integer, unable to parse string as an integer", "int_parsing"});
-    }
-    a.params.emplace_back(p.name, s);
+    if (p.is_param) params.emplace_back(p.name, s);
   }
-  a.shape = (i == segs.size());
-  return a;
+  return params;
+}
+
+std::vector<ValidationIssue> issues_of(const Route& r, const std::vector<std::string>& segs) {
+  std::vector<ValidationIssue> issues;
+  for (std::size_t k = 0; k < r.pieces.size() && k < segs.size(); ++k) {
+    const auto& p = r.pieces[k];
+    if (p.is_param && p.type == "int" && !is_int(segs[k]))
+      issues.push_back({{"path", p.name}, "Input should be a valid integer, unable to parse string as an integer", "int_parsing"});
+  }
+  return issues;
+}
+
+bool serves(const Route& r, std::string_view method) {
+  return r.spec.method == method || (method == "HEAD" && r.spec.method == "GET");
 }
 
 }  // namespace
 
 RouteMatch Router::match(std::string_view method, const std::vector<std::string>& segments) const {
-  const bool head = (method == "HEAD");
-  RouteMatch best;
+  const Route* best = nullptr;
   int best_literals = -1;
-  std::set<std::string> allowed;
-  std::optional<RouteMatch> bad;
+  const Route* bad = nullptr;
+  bool any_shape = false;  // some route has this path: 405 rather than 404
   for (const auto& r : routes_) {
-    Attempt a = try_route(r, segments);
-    if (!a.shape) continue;
-    if (!a.issues.empty()) {
-      if (r.spec.method == method || (head && r.spec.method == "GET")) {
-        if (!bad) bad = RouteMatch{RouteMatch::bad_param, &r, {}, {}, a.issues};
-      }
+    Shape sh = shape_of(r, segments);
+    if (!sh.matches) continue;
+    if (!sh.typed_ok) {
+      if (!bad && serves(r, method)) bad = &r;
       continue;
     }
-    allowed.insert(r.spec.method);
-    if (r.spec.method == "GET") allowed.insert("HEAD");
-    if (r.spec.method == method || (head && r.spec.method == "GET")) {
-      if (a.literals > best_literals) {
-        best = RouteMatch{RouteMatch::found, &r, std::move(a.params), {}, {}};
-        best_literals = a.literals;
-      }
+    any_shape = true;
+    if (serves(r, method) && sh.literals > best_literals) {
+      best = &r;
+      best_literals = sh.literals;
     }
   }
-  if (best.kind == RouteMatch::found) return best;
-  if (bad) return *bad;
-  if (!allowed.empty()) {
-    RouteMatch m;
+  RouteMatch m;
+  if (best) {
+    m.kind = RouteMatch::found;
+    m.route = best;
+    m.params = params_of(*best, segments);
+  } else if (bad) {
+    m.kind = RouteMatch::bad_param;
+    m.route = bad;
+    m.issues = issues_of(*bad, segments);
+  } else if (any_shape) {
+    std::set<std::string> allowed;
+    for (const auto& r : routes_) {
+      Shape sh = shape_of(r, segments);
+      if (!sh.matches || !sh.typed_ok) continue;
+      allowed.insert(r.spec.method);
+      if (r.spec.method == "GET") allowed.insert("HEAD");
+    }
     m.kind = RouteMatch::method_not_allowed;
     for (const auto& a : allowed) {
       if (!m.allow.empty()) m.allow += ", ";
       m.allow += a;
     }
-    return m;
   }
-  return best;  // not_found
+  return m;
 }
 
 }  // namespace keel

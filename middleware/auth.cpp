@@ -32,20 +32,20 @@ bool admin_only(const RouteSpec& spec) {
 }
 }  // namespace
 
-Middleware auth_middleware(std::string admin_key) {
-  return [admin_key = std::move(admin_key)](Request& req, const Next& next) -> awaitable<Response> {
+Guard auth_middleware(std::string admin_key) {
+  return [admin_key = std::move(admin_key)](Request& req) -> std::optional<Response> {
     auto cred = presented_credential(req);
     req.is_admin = !admin_key.empty() && cred && constant_time_equals(*cred, admin_key);
     if (req.route && admin_only(req.route->spec) && !req.is_admin) {
-      if (admin_key.empty()) co_return Response::error(503, "admin access not configured");
+      if (admin_key.empty()) return Response::error(503, "admin access not configured");
       if (!cred) {
         Response r = Response::error(401, "Not authenticated");
         r.headers.set("WWW-Authenticate", "Bearer");
-        co_return r;
+        return r;
       }
-      co_return Response::error(403, "invalid API key");
+      return Response::error(403, "invalid API key");
     }
-    co_return co_await next(req);
+    return std::nullopt;
   };
 }
 

@@ -18,6 +18,6 @@ std::optional<std::string> presented_credential(const Request& req);
 // Marks admin requests (constant-time comparison with KEEL_ADMIN_API_KEY).
 // On admin-only routes it decides before any parameter validation or body
 // read: no key configured -> 503, missing -> 401, wrong -> 403.
-Middleware auth_middleware(std::string admin_key);
+Guard auth_middleware(std::string admin_key);
 
 }  // namespace keel

@@ -4,18 +4,18 @@
 
 namespace keel {
 
-Middleware body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload) {
-  return [max_body, max_upload](Request& req, const Next& next) -> awaitable<Response> {
+Guard body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload) {
+  return [max_body, max_upload](Request& req) -> std::optional<Response> {
     if (req.body && req.route) {
       auto cl = req.body->content_length();
       std::uint64_t cap = req.route->spec.body == BodyKind::stream ? max_upload : max_body;
       if (cl && *cl > cap) {
         Response r = Response::error(413, "request body too large: " + std::to_string(*cl) + " bytes, the limit is " +
                                               std::to_string(cap));
-        co_return r;
+        return r;
       }
     }
-    co_return co_await next(req);
+    return std::nullopt;
   };
 }
 

@@ -10,10 +10,11 @@ constexpr const char* kExposed = "Content-Length, Content-Range, Content-Disposi
 }
 
 Middleware cors_middleware(std::vector<std::string> origins) {
+  if (origins.empty()) return {};
   bool any = std::find(origins.begin(), origins.end(), "*") != origins.end();
   return [origins = std::move(origins), any](Request& req, const Next& next) -> awaitable<Response> {
     auto origin = req.header("Origin");
-    if (!origin || origins.empty()) co_return co_await next(req);
+    if (!origin) co_return co_await next(req);
     bool allowed = any || std::find(origins.begin(), origins.end(), *origin) != origins.end();
     bool preflight = req.method == "OPTIONS" && req.header("Access-Control-Request-Method").has_value();
     if (preflight) {

@@ -1,5 +1,7 @@
 #include "middleware/error_catcher.hpp"
 
+#include "middleware/db_errors.hpp"
+
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
@@ -30,9 +32,12 @@ Middleware error_catcher_middleware(ErrorCounters& counters) {
       failed = Response::error(503, "server under memory pressure, retry later");
       failed->headers.set("Retry-After", "5");
     } catch (const std::exception& e) {
-      counters.internal_errors_total++;
-      spdlog::error("{} {} failed: {} rid={}", req.method, req.path, e.what(), req.request_id);
-      failed = Response::json(500, nlohmann::json{{"detail", "Internal Server Error"}, {"request_id", req.request_id}});
+      failed = db_error_response(e, req);  // DB trouble: a retryable 503
+      if (!failed) {
+        counters.internal_errors_total++;
+        spdlog::error("{} {} failed: {} rid={}", req.method, req.path, e.what(), req.request_id);
+        failed = Response::json(500, nlohmann::json{{"detail", "Internal Server Error"}, {"request_id", req.request_id}});
+      }
     }
     co_return std::move(*failed);
   };

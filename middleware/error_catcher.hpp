@@ -6,7 +6,8 @@
 
 namespace keel {
 // Turns every failure into a JSON response and keeps the server serving:
-// HttpError -> its status and {"detail": ...}; std::bad_alloc -> 503 (after
+// HttpError -> its status and {"detail": ...}; database trouble -> 503
+// (db_errors.hpp); std::bad_alloc -> 503 (after
 // malloc_trim, counted); anything else -> 500 with the request id, logged.
 // ClientGone passes through: nobody is there to answer.
 struct ErrorCounters {

@@ -6,5 +6,5 @@ namespace keel {
 // In the critical memory state every request but the health endpoints gets
 // 503 with Retry-After before any body byte is read, and is counted.
 // Uploads already streaming are not interrupted (their requests passed here).
-Middleware memory_protection_middleware(memory::Monitor& monitor);
+Guard memory_protection_middleware(memory::Monitor& monitor);
 }  // namespace keel

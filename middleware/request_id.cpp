@@ -1,6 +1,5 @@
 #include "middleware/request_id.hpp"
 
-#include <cstdio>
 #include <random>
 
 namespace keel {
@@ -18,10 +17,13 @@ std::string new_request_id() {
   // Request ids correlate logs; they are not secrets, so a per-thread PRNG
   // seeded from the OS is enough and costs nothing per request.
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t v = rng();
+    for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(half * 16 + i)] = kHex[v & 0xf];
+  }
+  return id;
 }
 
 Middleware request_id_middleware() {

@@ -61,8 +61,19 @@ struct DbProbe {
   std::atomic<bool> running{false};
 };
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+enum class HealthState { no_db, ok, db_down, schema_behind };
+
+nlohmann::json health_json(std::int64_t up, HealthState state) {
+  nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}};
+  if (state == HealthState::no_db) return j;
+  j["db"] = state == HealthState::db_down ? "down" : "ok";
+  if (state == HealthState::schema_behind) j["schema"] = "not current";
+  if (state != HealthState::ok) j["status"] = "degraded";
+  return j;
 }
 
 }  // namespace
@@ -73,34 +84,45 @@ void register_health_routes(Router& router, AppContext& ctx) {
   health.responses = {{200, "Serving", schemas::health()}, {503, "Degraded: the database is unreachable", schemas::health()}};
   auto probe = std::make_shared<DbProbe>();
   router.add(health, [&ctx, probe](Request&) -> awaitable<Response> {
-    auto up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - ctx.started).count();
-    nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}};
-    if (!ctx.db) co_return Response::json(200, j);
-    bool stale = now_ms() - probe->checked_ms.load() >= 1000;
-    bool leader = stale && !probe->running.exchange(true);
-    // Until a first answer exists nobody may report a guess: ping too.
-    if (leader || (stale && probe->checked_ms.load() == DbProbe::kNever)) {
-      bool ok = false;
-      try {
-        co_await ctx.db->run([](sql::Connection& c) {
-          std::unique_ptr<sql::Statement> st(c.createStatement());
-          std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
-        });
-        ok = true;
-      } catch (const std::exception&) {
+    const auto now = std::chrono::steady_clock::now();
+    auto up = std::chrono::duration_cast<std::chrono::seconds>(now - ctx.started).count();
+    HealthState state = HealthState::no_db;
+    if (ctx.db) {
+      bool stale = to_ms(now) - probe->checked_ms.load() >= 1000;
+      bool leader = stale && !probe->running.exchange(true);
+      // Until a first answer exists nobody may report a guess: ping too.
+      if (leader || (stale && probe->checked_ms.load() == DbProbe::kNever)) {
+        bool ok = false;
+        try {
+          co_await ctx.db->run([](sql::Connection& c) {
+            std::unique_ptr<sql::Statement> st(c.createStatement());
+            std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
+          });
+          ok = true;
+        } catch (const std::exception&) {
+        }
+        probe->ok = ok;
+        probe->checked_ms = to_ms(std::chrono::steady_clock::now());  // after the ping
+        if (leader) probe->running = false;
       }
-      probe->ok = ok;
-      probe->checked_ms = now_ms();
-      if (leader) probe->running = false;
+      state = !probe->ok.load() ? HealthState::db_down
+              : ctx.schema_current.load() ? HealthState::ok
+                                          : HealthState::schema_behind;
     }
-    bool db_ok = probe->ok.load();
-    j["db"] = db_ok ? "ok" : "down";
-    if (db_ok && !ctx.schema_current.load()) j["schema"] = "not current";
-    if (!db_ok || !ctx.schema_current.load()) {
-      j["status"] = "degraded";
-      co_return Response::json(503, j);
+    // The body changes at most once a second (uptime, the probe): each io
+    // thread renders it once per change instead of once per request.
+    thread_local struct {
+      std::int64_t up = -1;
+      HealthState state{};
+      std::string body;
+    } cache;
+    if (cache.up != up || cache.state != state || cache.body.empty()) {
+      cache.up = up;
+      cache.state = state;
+      cache.body = health_json(up, state).dump();
     }
-    co_return Response::json(200, j);
+    int status = (state == HealthState::ok || state == HealthState::no_db) ? 200 : 503;
+    co_return Response::text(status, cache.body, "application/json");
   });
 
   RouteSpec mem{.method = "GET", .path = "/api/health/memory", .summary = "Memory use, budget and bounds", .tag = "health",
