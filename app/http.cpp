@@ -6,10 +6,16 @@
 
 namespace keel {
 
+namespace {
+// ASCII case folding: header names and tokens are ASCII (RFC 9110), and
+// std::tolower would consult the locale for every byte.
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 
@@ -19,12 +25,19 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
   return std::nullopt;
 }
 
-void Headers::set(std::string name, std::string value) {
+// A response carries a handful of fields: room for them at the first one
+// instead of growing 1, 2, 4.
+constexpr std::size_t kInitialFields = 6;
+
+void Headers::set(std::string_view name, std::string_view value) {
   remove(name);
-  fields_.emplace_back(std::move(name), std::move(value));
+  add(name, value);
 }
 
-void Headers::add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+void Headers::add(std::string_view name, std::string_view value) {
+  if (fields_.capacity() == 0) fields_.reserve(kInitialFields);
+  fields_.emplace_back(name, value);
+}
 
 void Headers::remove(std::string_view name) {
   std::erase_if(fields_, [&](const Field& f) { return iequals(f.first, name); });

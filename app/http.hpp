@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -26,19 +27,30 @@ using awaitable = boost::asio::awaitable<T>;
 bool iequals(std::string_view a, std::string_view b);
 
 // Ordered, case-insensitive header list (few entries: linear search wins).
+// Storage comes from a memory resource: the heap by default (responses), a
+// per-request arena for a parsed request (its fields then cost no malloc
+// and are freed with the request). A copy always lives on the heap.
 class Headers {
  public:
-  using Field = std::pair<std::string, std::string>;
+  using Field = std::pair<std::pmr::string, std::pmr::string>;
+  Headers() = default;
+  explicit Headers(std::pmr::memory_resource* storage) : fields_(storage) {}
+  Headers(const Headers& other) : fields_(other.fields_, std::pmr::get_default_resource()) {}
+  Headers& operator=(const Headers&) = default;
+  Headers(Headers&&) noexcept = default;
+  Headers& operator=(Headers&&) = default;
+
   std::optional<std::string_view> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
-  void set(std::string name, std::string value);   // replaces all of that name
-  void add(std::string name, std::string value);   // appends
+  void set(std::string_view name, std::string_view value);  // replaces all of that name
+  void add(std::string_view name, std::string_view value);  // appends
   void remove(std::string_view name);
-  const std::vector<Field>& fields() const { return fields_; }
+  const std::pmr::vector<Field>& fields() const { return fields_; }
+  std::size_t size() const { return fields_.size(); }
   bool empty() const { return fields_.empty(); }
 
  private:
-  std::vector<Field> fields_;
+  std::pmr::vector<Field> fields_;
 };
 
 // An error that becomes an HTTP response: {"detail": detail} with status.
@@ -81,6 +93,10 @@ struct ClientGone : std::runtime_error {
 
 class Request {
  public:
+  Request() = default;
+  // Header fields stored in `storage` (the server's per-request arena).
+  explicit Request(std::pmr::memory_resource* storage) : headers(storage) {}
+
   std::string method;       // "GET", upper case as sent
   std::string target;       // raw request target
   std::string path;         // percent-decoded path
@@ -89,8 +105,8 @@ class Request {
   Headers headers;
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
   std::string request_id;
-  std::string remote;
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string_view remote;  // "addr:port" of the peer; the connection's, which outlives the request
+  std::chrono::steady_clock::time_point started;  // when its header was complete
   BodyReader* body = nullptr;
   const struct Route* route = nullptr;  // set by the router once matched
   // When no route matched: 404, 405 (with allow) or 422 (with param_issues).

@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include "app/file_pieces.hpp"
+#include "app/request_parser.hpp"
 #include "app/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,13 +12,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
 #include <cerrno>
 #include <ctime>
+#include <memory_resource>
 #include <mutex>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -44,6 +46,10 @@ constexpr std::size_t kReadSize = 4096;             // one read of header bytes
 constexpr std::size_t kKeepBuffer = 4096;           // an idle connection keeps at most this much buffer
 constexpr std::uint64_t kDrainLimit = 64 * 1024;    // unread body we still drain to keep the connection
 constexpr std::uint64_t kLingerLimit = 64ull << 20;  // bytes discarded before closing on a still-sending client
+// A request's header fields live in an arena: this much of it sits in the
+// connection's frame, a bigger header block borrows heap until the request
+// ends (at most ~16 KiB of header + 100 fields of bookkeeping).
+constexpr std::size_t kArenaInline = 1024;
 
 Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -171,12 +177,11 @@ namespace {
 // The lazy request body, read straight from the connection.
 // Content-Length bodies bypass the parser: bytes left in the header buffer
 // first, then reads directly into the caller's buffer (no extra copy).
-// Chunked bodies go through Beast's parser with a caller-owned buffer_body.
+// Chunked bodies go through the parser, into the caller's buffer.
 class ConnBody final : public BodyReader {
  public:
-  ConnBody(Conn& c, beast::flat_buffer& b, http::request_parser<http::buffer_body>& p, const Config& cfg)
+  ConnBody(Conn& c, beast::flat_buffer& b, RequestParser& p, const Request& req, const Config& cfg)
       : conn_(c), buffer_(b), parser_(p), cfg_(cfg) {
-    const auto& req = p.get();
     chunked_ = p.chunked();
     if (!chunked_) {
       auto cl = p.content_length();
@@ -184,7 +189,8 @@ class ConnBody final : public BodyReader {
       has_length_ = cl.has_value();
       remaining_ = length_;
     }
-    expect_continue_ = iequals(req[http::field::expect], "100-continue");
+    auto expect = req.headers.get("Expect");
+    expect_continue_ = expect && iequals(*expect, "100-continue");
   }
 
   awaitable<std::size_t> read_some(std::span<char> buf) override {
@@ -262,9 +268,7 @@ class ConnBody final : public BodyReader {
   awaitable<std::size_t> read_chunked(std::span<char> buf) {
     for (;;) {
       if (parser_.is_done()) co_return 0;
-      auto& body = parser_.get().body();
-      body.data = buf.data();
-      body.size = buf.size();
+      parser_.body_into(buf.data(), buf.size());
       conn_.expires_after(seconds(cfg_.idle_timeout_s));
       auto [ec, n] = co_await http::async_read_some(conn_.socket, buffer_, parser_, use_tuple);
       conn_.expires_never();
@@ -278,14 +282,14 @@ class ConnBody final : public BodyReader {
         broken_ = true;
         throw HttpError(400, "malformed chunked request body");
       }
-      std::size_t got = buf.size() - parser_.get().body().size;
+      std::size_t got = buf.size() - parser_.body_room();
       if (got > 0 || parser_.is_done()) co_return got;
     }
   }
 
   Conn& conn_;
   beast::flat_buffer& buffer_;
-  http::request_parser<http::buffer_body>& parser_;
+  RequestParser& parser_;
   const Config& cfg_;
   bool chunked_ = false;
   bool has_length_ = false;
@@ -296,23 +300,23 @@ class ConnBody final : public BodyReader {
   bool broken_ = false;
 };
 
-// Fills a Request from the parsed header. Returns an error status and detail
-// when the target is unacceptable.
-std::optional<std::pair<int, std::string>> build_request(const http::request_parser<http::buffer_body>& parser,
-                                                         Request& req) {
-  const auto& h = parser.get();
-  req.method = std::string(h.method_string());
-  req.target = std::string(h.target());
+// Fills in the path and query of a Request whose request line and fields
+// the parser stored. Returns an error status and detail when the target is
+// unacceptable.
+std::optional<std::pair<int, std::string>> build_request(Request& req) {
   if (req.target.size() > kTargetLimit) return std::pair{414, std::string("request target too long")};
   auto parsed = boost::urls::parse_origin_form(req.target);
   if (!parsed) return std::pair{400, std::string("malformed request target")};
   const auto& u = *parsed;
   req.path = std::string(u.encoded_path());
-  for (auto seg : u.segments()) req.segments.push_back(std::string(seg));
-  boost::urls::encoding_opts opts;
-  opts.space_as_plus = true;
-  for (auto p : u.params(opts)) req.query.emplace_back(std::string(p.key), std::string(p.value));
-  for (const auto& f : h) req.headers.add(std::string(f.name_string()), std::string(f.value()));
+  auto segs = u.segments();
+  req.segments.reserve(segs.size());
+  for (auto seg : segs) req.segments.push_back(std::string(seg));
+  if (u.has_query()) {
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    for (auto p : u.params(opts)) req.query.emplace_back(std::string(p.key), std::string(p.value));
+  }
   return std::nullopt;
 }
 
@@ -497,7 +501,13 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     //    connection's start for the first request and from its first byte
     //    for the next ones (the wait before it is the keep-alive idle
     //    timeout). A trickling client does not move the deadline.
-    http::request_parser<http::buffer_body> parser;
+    // The request and its parser: the parser stores the request line and
+    //    fields straight into `req`, whose headers live in this arena.
+    alignas(std::max_align_t) std::array<std::byte, kArenaInline> arena_inline;
+    std::pmr::monotonic_buffer_resource arena(arena_inline.data(), arena_inline.size());
+    Request req(&arena);
+    req.remote = remote;
+    RequestParser parser(req);
     parser.header_limit(kHeaderLimit);
     parser.body_limit(boost::none);  // routes enforce their own caps
     if (first_request) conn.expires_at(conn_start + seconds(cfg.header_timeout_s));
@@ -537,7 +547,10 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
         if (!waiting_first_byte)
           spdlog::info("{} request header not received within {}s: connection closed", remote, cfg.header_timeout_s);
       } else if (hec == http::error::header_limit || hec == http::error::buffer_overflow) {
-        if (request_line_too_long(buffer)) co_await write_early(414, "request target too long");
+        if (parser.too_many_fields())
+          co_await write_early(431, "too many request header fields (at most " +
+                                        std::to_string(RequestParser::kMaxFields) + ")");
+        else if (request_line_too_long(buffer)) co_await write_early(414, "request target too long");
         else co_await write_early(431, "request header fields too large");
       } else if (client_left(hec)) {
         // the client left
@@ -548,22 +561,21 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     }
     first_request = false;
     conn.busy = true;
+    req.started = Clock::now();
 
-    Request req;
-    req.remote = remote;
-    if (auto bad = build_request(parser, req)) {
+    if (auto bad = build_request(req)) {
       co_await write_early(bad->first, bad->second);
       break;
     }
-    const unsigned version = parser.get().version();
+    const unsigned version = parser.version();
     if (version != 11 && version != 10) {
       co_await write_early(505, "HTTP version not supported");
       break;
     }
-    ConnBody body(conn, buffer, parser, cfg);
+    ConnBody body(conn, buffer, parser, req, cfg);
     req.body = &body;
     const bool is_head = req.is_head();
-    bool keep_alive = parser.get().keep_alive();
+    bool keep_alive = parser.keep_alive();
 
     // 2. The handler. ClientGone means nobody is listening: just close.
     Response res;

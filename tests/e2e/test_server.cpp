@@ -281,6 +281,29 @@ TEST_F(Server, HugeHeaderIs431) {
   EXPECT_TRUE(r->json()["detail"].is_string());
 }
 
+// Many tiny fields fit in 16 KiB but each costs bookkeeping: past 100
+// fields the request is refused, and a request at the limit still works.
+TEST_F(Server, TooManyHeaderFieldsIs431AndTheLimitItselfIsServed) {
+  std::string over = "GET /api/health/memory HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 1000; ++i) over += "a" + std::to_string(i) + ":\r\n";
+  over += "\r\n";
+  ASSERT_LT(over.size(), 16u * 1024);
+  Conn c(port());
+  c.send(over);
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_NE(r->json()["detail"].get<std::string>().find("too many request header fields"), std::string::npos);
+  EXPECT_TRUE(c.wait_closed(5));
+
+  RequestSpec at_limit{.method = "GET", .path = "/api/health/memory"};
+  // + Host and Connection: 100 fields
+  for (int i = 0; i < 98; ++i) at_limit.headers.emplace_back("X-F" + std::to_string(i), "v");
+  auto ok = request(port(), at_limit);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+}
+
 TEST_F(Server, LongTargetIs414) {
   for (std::size_t len : {9000u, 20000u}) {
     Conn c(port());

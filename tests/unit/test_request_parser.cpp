@@ -1,0 +1,98 @@
+// The request parser: request line and fields stored into the Request (in
+// its arena), the field cap, chunked bodies into a caller's small buffer.
+#include "app/request_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory_resource>
+#include <string>
+
+using namespace keel;
+namespace http = boost::beast::http;
+
+namespace {
+
+// Feeds the whole string; returns the error of the last put (need_more
+// cleared) and how much was used.
+boost::system::error_code feed(RequestParser& p, std::string_view bytes, std::size_t* used_out = nullptr) {
+  boost::system::error_code ec;
+  std::size_t used = p.put(boost::asio::buffer(bytes.data(), bytes.size()), ec);
+  if (ec == http::error::need_more) ec = {};
+  if (used_out) *used_out = used;
+  return ec;
+}
+
+}  // namespace
+
+TEST(RequestParser, StoresRequestLineAndFieldsInTheRequestsArena) {
+  std::array<std::byte, 4096> inline_buf;
+  std::pmr::monotonic_buffer_resource arena(inline_buf.data(), inline_buf.size(), std::pmr::null_memory_resource());
+  Request req(&arena);
+  RequestParser p(req);
+  std::string raw =
+      "POST /api/bookings?x=1 HTTP/1.1\r\nHost: example.test\r\n"
+      "User-Agent: Mozilla/5.0 (X11; Linux x86_64) a long value that does not fit a short string\r\n"
+      "Content-Length: 2\r\n\r\n{}";
+  std::size_t used = 0;
+  ASSERT_FALSE(feed(p, raw, &used));
+  ASSERT_TRUE(p.is_header_done());
+  EXPECT_EQ(used, raw.size() - 2);  // the body is left for the server to read
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.target, "/api/bookings?x=1");
+  EXPECT_EQ(p.version(), 11u);
+  EXPECT_TRUE(p.keep_alive());
+  ASSERT_EQ(req.headers.size(), 3u);
+  EXPECT_EQ(req.headers.get("host").value_or(""), "example.test");
+  EXPECT_EQ(req.headers.get("user-agent").value_or("").substr(0, 11), "Mozilla/5.0");
+  EXPECT_EQ(p.content_length().value_or(0), 2u);
+  // The arena has no upstream: had anything gone to the heap it would have
+  // thrown. A copy of the headers lives on the heap, independent of it.
+  Headers copy = req.headers;
+  EXPECT_EQ(copy.get("Host").value_or(""), "example.test");
+}
+
+TEST(RequestParser, HttpOneZeroWithoutKeepAlive) {
+  Request req;
+  RequestParser p(req);
+  ASSERT_FALSE(feed(p, "GET / HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(p.version(), 10u);
+  EXPECT_FALSE(p.keep_alive());
+}
+
+TEST(RequestParser, MoreFieldsThanTheCapStopWithHeaderLimit) {
+  Request req;
+  RequestParser p(req, 3);
+  auto ec = feed(p, "GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\n\r\n");
+  EXPECT_EQ(ec, http::error::header_limit);
+  EXPECT_TRUE(p.too_many_fields());
+
+  Request ok_req;
+  RequestParser ok(ok_req, 3);
+  EXPECT_FALSE(feed(ok, "GET / HTTP/1.1\r\na: 1\r\nb: 2\r\nc: 3\r\n\r\n"));
+  EXPECT_FALSE(ok.too_many_fields());
+  EXPECT_EQ(ok_req.headers.size(), 3u);
+}
+
+TEST(RequestParser, ChunkedBodyGoesIntoTheCallersBufferPieceByPiece) {
+  Request req;
+  RequestParser p(req);
+  std::string raw = "POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+  std::size_t used = 0;
+  ASSERT_FALSE(feed(p, raw, &used));
+  ASSERT_TRUE(p.is_header_done());
+  ASSERT_TRUE(p.chunked());
+  std::string_view rest(raw.data() + used, raw.size() - used);
+  std::string body;
+  char small[4];
+  while (!p.is_done()) {
+    p.body_into(small, sizeof small);
+    boost::system::error_code ec;
+    std::size_t n = p.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+    rest.remove_prefix(n);
+    if (ec == http::error::need_buffer) ec = {};
+    ASSERT_FALSE(ec) << ec.message();
+    body.append(small, sizeof small - p.body_room());
+  }
+  EXPECT_EQ(body, "hello world");
+}
