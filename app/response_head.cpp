@@ -1,19 +1,28 @@
 #include "app/response_head.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace keel {
 
 namespace {
 
+// The framing fields are the server's to write: handlers' copies are dropped.
 bool server_owned(std::string_view name) {
-  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") || iequals(name, "Connection") ||
-         iequals(name, "Date");
+  switch (name.size()) {
+    case 4: return iequals(name, "Date");
+    case 10: return iequals(name, "Connection");
+    case 14: return iequals(name, "Content-Length");
+    case 17: return iequals(name, "Transfer-Encoding");
+    default: return false;
+  }
 }
 
+// No CR or LF from a handler's value may reach the wire (response splitting).
 void append_clean(std::string& out, std::string_view v) {
   std::size_t start = out.size();
   out.append(v);
+  if (!std::memchr(v.data(), '\r', v.size()) && !std::memchr(v.data(), '\n', v.size())) return;
   for (std::size_t i = start; i < out.size(); ++i)
     if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
 }

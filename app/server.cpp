@@ -367,8 +367,10 @@ awaitable<void> linger_close(Conn& conn) {
 // user-space copy, no per-download buffer.
 awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length, double timeout_s,
                                 const std::string& path) {
+  // Asio's own operations keep the descriptor non-blocking; saying so once
+  // per connection makes Asio remember it (one ioctl, not one per file).
   boost::system::error_code ignore;
-  conn.socket.non_blocking(true, ignore);
+  if (!conn.socket.non_blocking()) conn.socket.non_blocking(true, ignore);
   PieceCursor cur(offset, length);
   while (!cur.done()) {
     off_t off = static_cast<off_t>(cur.offset());
@@ -621,11 +623,12 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
       Framing fr = body_allowed(res.status) ? Framing{Framing::length, f->content_length} : Framing{};
       write_response_head(head, res.status, version, res.headers, http_date_now(), fr, keep_alive);
       // The head goes out with MSG_MORE so it shares a packet with the
-      // file's first bytes; whatever the socket did not take is written
+      // file's first bytes (sendfile pushes when it is done, as nginx's
+      // TCP_CORK does); whatever the socket did not take is written
       // normally.
       std::size_t sent = 0;
       if (send_body && f->content_length > 0) {
-        ssize_t w = ::send(conn.socket.native_handle(), head.data(), head.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        ssize_t w = ::send(conn.socket.native_handle(), head.data(), head.size(), MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE);
         if (w > 0) sent = static_cast<std::size_t>(w);
       }
       if (sent < head.size()) ok = co_await write_all(conn, net::buffer(head.data() + sent, head.size() - sent), cfg.idle_timeout_s);

@@ -265,12 +265,12 @@ void register_docs_routes(Router& router, AppContext& ctx) {
              [assets_dir, token](Request& req) -> awaitable<Response> {
                if (assets_dir.empty()) throw HttpError(404, "Not Found");
                // Segments after "docs", "assets", as decoded by the server.
-               std::vector<std::string> segs(req.segments.begin() + 2, req.segments.end());
+               auto segs = std::span(req.segments).subspan(2);
                // The pages ask for ?v=<token of the current files>: such a URL
                // never changes content, so it may be cached for a year.
                auto v = req.query_param("v");
-               std::string cache = v && *v == token ? "public, max-age=31536000, immutable" : "public, no-cache";
-               co_return serve_file_under(req, assets_dir, segs, std::move(cache));
+               std::string_view cache = v && *v == token ? "public, max-age=31536000, immutable" : "public, no-cache";
+               co_return serve_file_under(req, assets_dir, segs, cache);
              });
 }
 

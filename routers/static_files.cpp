@@ -8,7 +8,7 @@
 #include <climits>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
-#include <cstdio>
+#include <charconv>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,7 +16,7 @@
 
 namespace keel {
 
-std::optional<std::string> safe_relative_path(const std::vector<std::string>& segments) {
+std::optional<std::string> safe_relative_path(std::span<const std::string> segments) {
   std::string rel;
   for (const auto& s : segments) {
     if (s.empty() || s == "." || s == ".." || s[0] == '.') return std::nullopt;
@@ -107,24 +107,32 @@ int open_inside(const std::string& root, const std::string& rel, std::string* re
   return fd;
 }
 
-Response serve_file_under(const Request& req, const std::string& root, const std::vector<std::string>& segments,
-                          std::string cache_control) {
+Response serve_file_under(const Request& req, const std::string& root, std::span<const std::string> segments,
+                          std::string_view cache_control) {
   auto rel = safe_relative_path(segments);
   if (!rel) throw HttpError(404, "Not Found");
   struct stat st {};
   int fd = open_inside(root, *rel, nullptr, &st);
   if (fd < 0) throw HttpError(404, "Not Found");
   auto file = std::make_shared<OpenFile>(fd);
-  char etag[64];
-  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
-                static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
-                    static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+  // "<size hex>-<mtime ns hex>", quoted: strong, and changes with any write.
+  char etag[48];
+  char* e = etag;
+  *e++ = '"';
+  e = std::to_chars(e, etag + sizeof etag, static_cast<unsigned long long>(st.st_size), 16).ptr;
+  *e++ = '-';
+  e = std::to_chars(e, etag + sizeof etag,
+                    static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+                        static_cast<unsigned long long>(st.st_mtim.tv_nsec),
+                    16)
+          .ptr;
+  *e++ = '"';
   file_sender::FileInfo info;
   info.size = static_cast<std::uint64_t>(st.st_size);
-  info.etag = etag;
+  info.etag = std::string_view(etag, static_cast<std::size_t>(e - etag));
   info.last_modified = st.st_mtim.tv_sec;
-  info.content_type = std::string(http_file::mime_type_for_path(*rel));
-  info.cache_control = std::move(cache_control);
+  info.content_type = http_file::mime_type_for_path(*rel);
+  info.cache_control = cache_control;
   return file_sender::serve(req, std::move(file), info);
 }
 
@@ -141,8 +149,7 @@ void register_static_routes(Router& router, AppContext& ctx) {
                     schemas::error_response(416, "Range not satisfiable")};
   router.add(spec, [&ctx](Request& req) -> awaitable<Response> {
     // Segments after "static", as decoded by the server.
-    std::vector<std::string> segs(req.segments.begin() + 1, req.segments.end());
-    co_return serve_file_under(req, ctx.config.static_dir, segs, "public, max-age=3600");
+    co_return serve_file_under(req, ctx.config.static_dir, std::span(req.segments).subspan(1), "public, max-age=3600");
   });
 }
 

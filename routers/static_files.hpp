@@ -3,6 +3,8 @@
 #include "app/router.hpp"
 
 #include <optional>
+#include <span>
+#include <string_view>
 #include <sys/stat.h>
 #include <string>
 #include <vector>
@@ -15,7 +17,7 @@ void register_static_routes(Router& router, AppContext& ctx);
 // The safe relative path for decoded segments, or nothing (-> 404):
 // no "..", no "." , no empty segment, no NUL, no '/' or '\' inside a segment
 // (encoded separators), no dotfiles.
-std::optional<std::string> safe_relative_path(const std::vector<std::string>& segments);
+std::optional<std::string> safe_relative_path(std::span<const std::string> segments);
 
 // Opens root/rel for reading only if, with symlinks resolved, it is a regular
 // file still inside root. Returns the fd (and its stat, and the resolved
@@ -25,6 +27,6 @@ int open_inside(const std::string& root, const std::string& rel, std::string* re
 
 // Serves the file named by decoded `segments` under `root` (404 when unsafe
 // or missing), with a strong size+mtime ETag, Last-Modified and its type.
-Response serve_file_under(const Request& req, const std::string& root, const std::vector<std::string>& segments,
-                          std::string cache_control);
+Response serve_file_under(const Request& req, const std::string& root, std::span<const std::string> segments,
+                          std::string_view cache_control);
 }  // namespace keel

@@ -342,13 +342,15 @@ void register_upload_routes(Router& router, AppContext& ctx) {
     auto file = std::make_shared<OpenFile>(fd);
     struct stat st {};
     ::fstat(fd, &st);
+    const std::string etag = "\"" + u->sha256 + "\"";
+    const std::string disposition = http_file::content_disposition_attachment(u->filename);
     file_sender::FileInfo info;
     info.size = static_cast<std::uint64_t>(st.st_size);
-    info.etag = "\"" + u->sha256 + "\"";
+    info.etag = etag;
     info.last_modified = u->created_at;
     info.content_type = u->content_type;
     info.cache_control = "private, max-age=86400";
-    info.content_disposition = http_file::content_disposition_attachment(u->filename);
+    info.content_disposition = disposition;
     co_return file_sender::serve(req, std::move(file), info);
   });
 

@@ -10,16 +10,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace keel::file_sender {
 
+// What the caller knows of the file. The strings are borrowed: they must
+// outlive the serve() call (which copies what it sends).
 struct FileInfo {
   std::uint64_t size = 0;
-  std::string etag;                      // strong, with quotes: "\"abc\""
+  std::string_view etag;                 // strong, with quotes: "\"abc\""
   std::optional<std::time_t> last_modified;
-  std::string content_type;              // empty: application/octet-stream
-  std::string cache_control;             // empty: none
-  std::string content_disposition;       // empty: none
+  std::string_view content_type;         // empty: application/octet-stream
+  std::string_view cache_control;        // empty: none
+  std::string_view content_disposition;  // empty: none
 };
 
 Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInfo& info);

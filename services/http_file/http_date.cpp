@@ -1,8 +1,8 @@
 #include "services/http_file/http_date.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstdint>
-#include <cstdio>
 
 namespace keel::http_file {
 namespace {
@@ -152,11 +152,34 @@ std::string format_http_date(std::time_t t) {
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
   const auto wd = static_cast<std::size_t>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
-  char buf[64];
-  const int n = std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02d:%02d:%02d GMT", kDays[wd].data(), d,
-                              kMonths[m - 1].data(), static_cast<long long>(y), static_cast<int>(rem / 3600),
-                              static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
-  return std::string(buf, static_cast<std::size_t>(n));
+  // "Sun, 06 Nov 1994 08:49:37 GMT", written digit by digit (this runs for
+  // every file response).
+  auto two = [](std::string& out, unsigned v) {
+    out.push_back(static_cast<char>('0' + v / 10));
+    out.push_back(static_cast<char>('0' + v % 10));
+  };
+  std::string out;
+  out.reserve(29);
+  out.append(kDays[wd]).append(", ");
+  two(out, d);
+  out.push_back(' ');
+  out.append(kMonths[m - 1]).push_back(' ');
+  if (y >= 0 && y <= 9999) {
+    two(out, static_cast<unsigned>(y / 100));
+    two(out, static_cast<unsigned>(y % 100));
+  } else {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, y);
+    out.append(buf, r.ptr);
+  }
+  out.push_back(' ');
+  two(out, static_cast<unsigned>(rem / 3600));
+  out.push_back(':');
+  two(out, static_cast<unsigned>(rem / 60 % 60));
+  out.push_back(':');
+  two(out, static_cast<unsigned>(rem % 60));
+  out.append(" GMT");
+  return out;
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s, std::time_t now) {
