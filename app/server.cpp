@@ -19,6 +19,7 @@
 #include <array>
 #include <cerrno>
 #include <ctime>
+#include <malloc.h>
 #include <memory_resource>
 #include <mutex>
 #include <sys/sendfile.h>
@@ -159,6 +160,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   std::mutex mu;  // on_drained, grace_timer
   std::atomic<std::size_t> active{0};
+  std::atomic<std::int64_t> last_trim_ms{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<bool> stopping{false};
   std::function<void()> on_drained;
@@ -443,7 +445,18 @@ void Server::Impl::finish_drained() {
 }
 
 void Server::Impl::connection_closed() {
-  if (--active == 0 && stopping.load()) finish_drained();
+  if (--active != 0) return;
+  if (stopping.load()) {
+    finish_drained();
+    return;
+  }
+  // The server went quiet: what the last burst's connections used (frames,
+  // buffers) sits free inside malloc's heaps; give it back to the system.
+  // At most once a second, so a trickle of one-request connections does not
+  // pay for it each time; a busy server never gets here.
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+  auto last = last_trim_ms.load(std::memory_order_relaxed);
+  if (now_ms - last >= 1000 && last_trim_ms.compare_exchange_strong(last, now_ms)) ::malloc_trim(0);
 }
 
 void Server::Impl::close_idle_connections(bool force) {

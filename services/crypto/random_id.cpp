@@ -1,12 +1,12 @@
 #include "services/crypto/random_id.hpp"
 
 #include <algorithm>
-#include <climits>
+#include <cerrno>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
 
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 namespace keel {
 
@@ -38,13 +38,15 @@ std::string base64url_encode(const void* data, std::size_t size) {
 
 std::string random_token(std::size_t bytes) {
   std::vector<unsigned char> raw(bytes);
+  // The kernel's CSPRNG (what OpenSSL seeds its own from): no DRBG to set
+  // up in the process, which keeps OpenSSL's provider machinery out of it.
+  // Blocks only before the kernel's pool is first initialised at boot.
   std::size_t filled = 0;
-  while (filled < bytes) {  // RAND_bytes takes an int length
-    const std::size_t chunk = std::min<std::size_t>(bytes - filled, INT_MAX);
-    if (RAND_bytes(raw.data() + filled, static_cast<int>(chunk)) != 1) {
-      throw std::runtime_error("RAND_bytes failed");
-    }
-    filled += chunk;
+  while (filled < bytes) {
+    ssize_t n = ::getrandom(raw.data() + filled, bytes - filled, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw std::runtime_error("getrandom failed");
+    filled += static_cast<std::size_t>(n);
   }
   return base64url_encode(raw.data(), raw.size());
 }

@@ -1,11 +1,11 @@
 #pragma once
-// Unguessable tokens from OpenSSL's CSPRNG, URL-safe.
+// Unguessable tokens from the kernel's CSPRNG (getrandom), URL-safe.
 #include <cstddef>
 #include <string>
 
 namespace keel {
 
-// `bytes` random bytes (RAND_bytes) as base64url without padding
+// `bytes` random bytes (getrandom) as base64url without padding
 // (ceil(bytes * 4 / 3) characters from [A-Za-z0-9_-]). 0 bytes → "".
 // Throws std::runtime_error if the CSPRNG fails.
 std::string random_token(std::size_t bytes);

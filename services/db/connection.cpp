@@ -1,5 +1,7 @@
 #include "services/db/connection.hpp"
 
+#include "services/crypto/openssl_init.hpp"
+
 #include "services/db/errors.hpp"
 
 #include <cppconn/connection.h>
@@ -29,6 +31,8 @@ sql::Driver& driver() {
 
 void init_driver() {
   if (g_driver.load(std::memory_order_acquire) != nullptr) return;
+  // Before the MariaDB client initialises libssl its own way.
+  init_openssl_quietly();
   g_driver.store(sql::mysql::get_mysql_driver_instance(), std::memory_order_release);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <sys/resource.h>
@@ -32,8 +33,9 @@ TEST(Memory, CriticalBudgetRejectsAllButHealthAndRoomyBudgetServes) {
     EXPECT_EQ(get(roomy.port(), "/api/bookings/1", {{"Authorization", "Bearer x"}}).status, 404);
     EXPECT_EQ(get(roomy.port(), "/api/nope").status, 404);
   }
-  // A budget just above the idle RSS: the real RSS is over 90 % of it.
-  unsigned limit_mb = static_cast<unsigned>(std::ceil(static_cast<double>(rss) / (1 << 20)));
+  // A budget at the idle RSS, rounded down to whole MiB: the real RSS is
+  // over 90 % of it (rounding up could leave up to a MiB, 12 % of 8 MiB).
+  unsigned limit_mb = std::max(1u, static_cast<unsigned>(std::floor(static_cast<double>(rss) / (1 << 20))));
   Keel tight(Env{{"KEEL_DB_URL", db.url}, {"KEEL_MEMORY_LIMIT_MB", std::to_string(limit_mb)}});
   auto m = get(tight.port(), "/api/health/memory");
   ASSERT_EQ(m.status, 200);
