@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Foundation benchmark: keel's idle RSS, RSS after 100,000 /api/health
 # requests, and wrk -t1 -c64 -d10s throughput/p99 on /api/health, side by
-# side with nginx (one worker) answering the same JSON with `return 200`.
+# side with nginx answering a constant JSON with `return 200`.
+#
+# Pairs are like for like: keel with one io thread against nginx with one
+# worker (the reference the issue names), and keel's default (one io thread
+# per core) against nginx with as many workers. On a 2-core machine wrk
+# shares the cores with the server, so both servers lose with 2 threads.
 # Writes bench/results/health-<stamp>.md.  Usage: bench/health.sh [runs=3]
 source "$(dirname "$0")/lib.sh"
 RUNS="${1:-3}"
@@ -10,60 +15,90 @@ scripts/setup --bench >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" --target keel >/dev/null
 
 WORK="$(mktemp -d)"
+chmod 755 "$WORK"  # nginx's workers run as www-data
 KPID=""; NPID=""
-cleanup() {
-  [[ -n "$KPID" ]] && kill "$KPID" 2>/dev/null || true
-  [[ -n "$NPID" ]] && kill -QUIT "$NPID" 2>/dev/null || true
-  bench_db_stop
-  rm -rf "$WORK"
-}
+stop_keel() { [[ -n "$KPID" ]] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null; KPID=""; }
+stop_nginx() { [[ -n "$NPID" ]] && kill -QUIT "$NPID" 2>/dev/null && wait "$NPID" 2>/dev/null; NPID=""; }
+cleanup() { stop_keel; stop_nginx; bench_db_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 bench_db_start
+CORES=$(nproc)
 
-KPORT=$(free_port)
-KEEL_PORT=$KPORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn \
-  KEEL_DATA_DIR="$WORK/data" KEEL_STATIC_DIR="$WORK/static" ./build/keel serve >"$WORK/keel.log" 2>&1 &
-KPID=$!
-wait_port "$KPORT"
-sleep 1
-idle=$(rss_kib $KPID)
+start_keel() {  # start_keel THREADS
+  KPORT=$(free_port)
+  KEEL_THREADS="$1" KEEL_PORT=$KPORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn \
+    KEEL_DATA_DIR="$WORK/data" KEEL_STATIC_DIR="$WORK/static" ./build/keel serve >"$WORK/keel.log" 2>&1 &
+  KPID=$!
+  wait_port "$KPORT"
+  sleep 1
+}
+start_nginx() {  # start_nginx WORKERS
+  NPORT=$(free_port)
+  mkdir -p "$WORK/nginx" "$WORK/static"
+  PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" "$1" >"$WORK/nginx.log" 2>&1 &
+  NPID=$!
+  wait_port "$NPORT"
+}
+must_200() {
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$1")
+  [[ "$code" == 200 ]] || { echo "$1 answered $code, not 200" >&2; exit 1; }
+}
+
+# Memory, with keel's defaults: idle RSS of three fresh processes (median),
+# then the growth over 100,000 requests of the last one.
+idles=()
+for i in 1 2 3; do
+  start_keel "$CORES"
+  idles+=("$(rss_kib $KPID)")
+  [[ $i -lt 3 ]] && stop_keel
+done
+idle=$(printf '%s\n' "${idles[@]}" | median)
+before=$(rss_kib $KPID)
+must_200 "http://127.0.0.1:$KPORT/api/health"
 WRK_COUNT=100000 wrk -t1 -c64 -d60s -s bench/wrk_count.lua "http://127.0.0.1:$KPORT/api/health" >/dev/null 2>&1
 sleep 0.5
 after=$(rss_kib $KPID)
+stop_keel
 
-NPORT=$(free_port)
-mkdir -p "$WORK/nginx" "$WORK/static"
-PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" 1 >"$WORK/nginx.log" 2>&1 &
-NPID=$!
-wait_port "$NPORT"
-
-declare -a k_rps k_p99 n_rps n_p99
-for i in $(seq 1 "$RUNS"); do
-  read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$KPORT/api/health" -t1 -c64 -d10s); k_rps+=("$r"); k_p99+=("$p99")
-  read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$NPORT/api/health" -t1 -c64 -d10s); n_rps+=("$r"); n_p99+=("$p99")
-done
-krps=$(printf '%s\n' "${k_rps[@]}" | median); nrps=$(printf '%s\n' "${n_rps[@]}" | median)
-kp99=$(printf '%s\n' "${k_p99[@]}" | median); np99=$(printf '%s\n' "${n_p99[@]}" | median)
-ratio=$(awk -v a="$krps" -v b="$nrps" 'BEGIN{printf "%.2f", a/b}')
+# Throughput: alternating runs per pair, medians.
+declare -A RPS P99
+pair() {  # pair NAME KEEL_THREADS NGINX_WORKERS
+  local name="$1" i r p50 p99
+  start_keel "$2"; start_nginx "$3"
+  must_200 "http://127.0.0.1:$KPORT/api/health"; must_200 "http://127.0.0.1:$NPORT/api/health"
+  for i in $(seq 1 "$RUNS"); do
+    read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$KPORT/api/health" -t1 -c64 -d10s)
+    RPS[$name.keel]+="$r "; P99[$name.keel]+="$p99 "
+    read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$NPORT/api/health" -t1 -c64 -d10s)
+    RPS[$name.nginx]+="$r "; P99[$name.nginx]+="$p99 "
+  done
+  stop_keel; stop_nginx
+}
+med() { printf '%s\n' $1 | median; }
+pair one 1 1
+pair all "$CORES" "$CORES"
 
 out="$RESULTS/health-$(bench_stamp).md"
 {
   bench_header "keel /api/health vs nginx (return 200)"
-  echo "keel: default config (KEEL_THREADS = cores), access log off (KEEL_LOG_LEVEL=warn, as nginx's access_log off), DB up (health pings it at most once a second)."
-  echo "nginx: one worker. Load: wrk -t1 -c64 -d10s on the same machine, $RUNS alternating runs, medians."
+  echo "keel: access log off (KEEL_LOG_LEVEL=warn, as nginx's access_log off), DB up (health pings it at most once a second)."
+  echo "Load: wrk -t1 -c64 -d10s on the same machine, $RUNS alternating runs per pair, medians."
   echo
-  echo "| | keel | nginx | keel/nginx |"
-  echo "|---|---|---|---|"
-  echo "| req/s (median) | $krps | $nrps | $ratio |"
-  echo "| p99 ms (median) | $kp99 | $np99 | |"
+  echo "| pair | keel req/s | nginx req/s | keel/nginx | keel p99 ms | nginx p99 ms |"
+  echo "|---|---|---|---|---|---|"
+  for name in one all; do
+    k=$(med "${RPS[$name.keel]}"); n=$(med "${RPS[$name.nginx]}")
+    label=$([[ $name == one ]] && echo "1 io thread vs 1 worker" || echo "$CORES io threads (default) vs $CORES workers")
+    echo "| $label | $k | $n | $(awk -v a="$k" -v b="$n" 'BEGIN{printf "%.2f", a/b}') | $(med "${P99[$name.keel]}") | $(med "${P99[$name.nginx]}") |"
+  done
   echo
-  echo "| keel memory | KiB | MiB |"
+  echo "| keel memory (defaults: $CORES io threads, pool of 2 open) | KiB | MiB |"
   echo "|---|---|---|"
-  echo "| idle RSS | $idle | $(awk -v k="$idle" 'BEGIN{printf "%.1f", k/1024}') |"
-  echo "| RSS after 100,000 requests | $after | $(awk -v k="$after" 'BEGIN{printf "%.1f", k/1024}') |"
-  echo "| growth | $(( after - idle )) | $(awk -v k="$(( after - idle ))" 'BEGIN{printf "%.2f", k/1024}') |"
+  echo "| idle RSS (median of 3 fresh processes: ${idles[*]}) | $idle | $(awk -v k="$idle" 'BEGIN{printf "%.2f", k/1024}') |"
+  echo "| RSS before / after 100,000 requests (wrk -c64) | $before / $after | |"
+  echo "| growth | $(( after - before )) | $(awk -v k="$(( after - before ))" 'BEGIN{printf "%.2f", k/1024}') |"
   echo
-  echo "runs: keel req/s ${k_rps[*]}; nginx req/s ${n_rps[*]}"
+  for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}"; done
 } > "$out"
 cat "$out"
 echo "written: $out"
