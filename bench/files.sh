@@ -3,7 +3,8 @@
 # growth (VmHWM of a fresh process) for a 1 GiB upload (raw and multipart)
 # and a 1 GiB download (full, and a 100 MB range); 32 concurrent 64 MiB
 # uploads (KEEL_MAX_UPLOADS=32): peak RSS; a 4 KiB static file under wrk,
-# side by side with nginx serving the same file.
+# side by side with nginx serving the same file (keel with one io thread
+# against nginx's one worker, and both with one per core).
 # Writes bench/results/files-<stamp>.md.   Usage: bench/files.sh [runs=3]
 source "$(dirname "$0")/lib.sh"
 RUNS="${1:-3}"
@@ -12,6 +13,7 @@ scripts/setup --bench >/dev/null
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j "$(nproc)" --target keel >/dev/null
 
 WORK="$(mktemp -d)"
+chmod 755 "$WORK"  # nginx's workers run as www-data: a 0700 folder gets 403s
 KPID=""; NPID=""
 stop_keel() {
   if [[ -n "$KPID" ]]; then kill "$KPID" 2>/dev/null || true; wait "$KPID" 2>/dev/null || true; fi
@@ -82,19 +84,36 @@ wait_curls
 peak32=$(hwm_kib "$KPID")
 budget32=$(( idle + 32 * 2048 + 8192 ))
 
-# 4 KiB static file: keel vs nginx.
-start_keel
-NPORT=$(free_port)
-mkdir -p "$WORK/nginx"
-PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" 1 >"$WORK/nginx.log" 2>&1 &
-NPID=$!
-wait_port "$NPORT"
-declare -a k_rps n_rps
-for i in $(seq 1 "$RUNS"); do
-  read -r r _ _ < <(wrk_run "http://127.0.0.1:$KPORT/static/4k.bin" -t1 -c64 -d10s); k_rps+=("$r")
-  read -r r _ _ < <(wrk_run "http://127.0.0.1:$NPORT/static/4k.bin" -t1 -c64 -d10s); n_rps+=("$r")
-done
-krps=$(printf '%s\n' "${k_rps[@]}" | median); nrps=$(printf '%s\n' "${n_rps[@]}" | median)
+# 4 KiB static file: keel vs nginx, like for like. Both must answer 200
+# with the file's bytes before anything is measured.
+same_file() {  # same_file URL
+  local got; got=$(curl -s -w '%{http_code}' -o "$WORK/check.bin" "$1")
+  [[ "$got" == 200 ]] && cmp -s "$WORK/check.bin" "$WORK/static/4k.bin" || { echo "$1: $got or wrong bytes" >&2; exit 1; }
+}
+declare -A SRPS
+static_pair() {  # static_pair NAME KEEL_THREADS NGINX_WORKERS
+  local i r
+  start_keel KEEL_THREADS="$2"
+  NPORT=$(free_port)
+  mkdir -p "$WORK/nginx"
+  PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" "$3" >"$WORK/nginx.log" 2>&1 &
+  NPID=$!
+  wait_port "$NPORT"
+  same_file "http://127.0.0.1:$KPORT/static/4k.bin"; same_file "http://127.0.0.1:$NPORT/static/4k.bin"
+  for i in $(seq 1 "$RUNS"); do
+    read -r r _ _ < <(wrk_run "http://127.0.0.1:$KPORT/static/4k.bin" -t1 -c64 -d10s); SRPS[$1.keel]+="$r "
+    read -r r _ _ < <(wrk_run "http://127.0.0.1:$NPORT/static/4k.bin" -t1 -c64 -d10s); SRPS[$1.nginx]+="$r "
+  done
+  stop_keel
+  kill -QUIT "$NPID" 2>/dev/null || true; wait "$NPID" 2>/dev/null || true; NPID=""
+}
+CORES=$(nproc)
+static_pair one 1 1
+static_pair all "$CORES" "$CORES"
+srow() {  # srow NAME LABEL
+  local k n; k=$(printf '%s\n' ${SRPS[$1.keel]} | median); n=$(printf '%s\n' ${SRPS[$1.nginx]} | median)
+  echo "| $2 | $k | $n | $(awk -v a="$k" -v b="$n" 'BEGIN{printf "%.2f", a/b}') |"
+}
 
 row() {  # row LABEL KEY MB
   local t g; t=$(echo "${T[$2]}" | tr ' ' '\n' | grep . | median); g=$(echo "${G[$2]}" | tr ' ' '\n' | grep . | median)
@@ -114,11 +133,12 @@ out="$RESULTS/files-$(bench_stamp).md"
   echo
   echo "32 concurrent 64 MiB uploads (KEEL_MAX_UPLOADS=32): idle RSS $(mib "$idle") MiB, peak $(mib "$peak32") MiB; bound idle + 32 x 2 MiB + 8 MiB = $(mib "$budget32") MiB."
   echo
-  echo "| 4 KiB static file, wrk -t1 -c64 -d10s | keel | nginx (1 worker) | keel/nginx |"
+  echo "| 4 KiB static file, wrk -t1 -c64 -d10s, req/s (median) | keel | nginx | keel/nginx |"
   echo "|---|---|---|---|"
-  echo "| req/s (median) | $krps | $nrps | $(awk -v a="$krps" -v b="$nrps" 'BEGIN{printf "%.2f", a/b}') |"
+  srow one "1 io thread vs 1 worker"
+  srow all "$CORES io threads (default) vs $CORES workers"
   echo
-  echo "runs: raw ${T[raw]}/ multipart ${T[multi]}/ full ${T[full]}/ range ${T[range]}; static keel ${k_rps[*]}; nginx ${n_rps[*]}"
+  echo "runs: raw ${T[raw]}/ multipart ${T[multi]}/ full ${T[full]}/ range ${T[range]}; static (1:1) keel ${SRPS[one.keel]}/ nginx ${SRPS[one.nginx]}; (all) keel ${SRPS[all.keel]}/ nginx ${SRPS[all.nginx]}"
 } > "$out"
 cat "$out"
 echo "written: $out"
