@@ -8,7 +8,7 @@ set xlabel "seconds from the start of the load (negative: idle before it)"
 set ylabel "RSS (MiB)"
 set yrange [0:*]
 set grid
-set key top left
+set key right center Left reverse box opaque samplen 3 spacing 1.3
 if (strlen(peer) > 0) {
   plot keel using 1:2 with lines lw 2 lc rgb "#1f77b4" title "keel", \
        peer using 1:2 with lines lw 2 lc rgb "#d62728" title "FastAPI reference (uvicorn, 1 process)"
