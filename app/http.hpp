@@ -46,6 +46,7 @@ class Headers {
   void add(std::string_view name, std::string_view value);  // appends
   void remove(std::string_view name);
   const std::pmr::vector<Field>& fields() const { return fields_; }
+  void reserve(std::size_t n) { fields_.reserve(n); }
   std::size_t size() const { return fields_.size(); }
   bool empty() const { return fields_.empty(); }
 

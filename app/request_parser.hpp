@@ -20,6 +20,24 @@
 
 namespace keel {
 
+// The size of the header block at the start of `bytes` (request line,
+// fields, the empty line) and its number of field lines, when it is
+// complete; bytes == 0 while it is not. Lets the caller size a request's
+// arena and Headers once, before the parser stores anything. Obsolete line
+// folding counts as a line: an overestimate, which is harmless.
+struct HeaderShape {
+  std::size_t bytes = 0;
+  std::size_t field_lines = 0;
+};
+inline HeaderShape header_shape(std::string_view bytes) {
+  std::size_t end = bytes.find("\r\n\r\n");
+  if (end == std::string_view::npos) return {};
+  std::string_view block = bytes.substr(0, end);
+  std::size_t lines = 0;
+  for (std::size_t p = block.find('\n'); p != std::string_view::npos; p = block.find('\n', p + 1)) ++lines;
+  return {end + 4, lines};  // every "\n" before the end starts one field line
+}
+
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   // Apache's LimitRequestFields default.

@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include "app/file_pieces.hpp"
+#include "app/request_arena.hpp"
 #include "app/request_parser.hpp"
 #include "app/response_head.hpp"
 
@@ -47,10 +48,9 @@ constexpr std::size_t kReadSize = 4096;             // one read of header bytes
 constexpr std::size_t kKeepBuffer = 4096;           // an idle connection keeps at most this much buffer
 constexpr std::uint64_t kDrainLimit = 64 * 1024;    // unread body we still drain to keep the connection
 constexpr std::uint64_t kLingerLimit = 64ull << 20;  // bytes discarded before closing on a still-sending client
-// A request's header fields live in an arena: this much of it sits in the
-// connection's frame, a bigger header block borrows heap until the request
-// ends (at most ~16 KiB of header + 100 fields of bookkeeping).
-constexpr std::size_t kArenaInline = 1024;
+// A request's header fields live in a RequestArena: 1 KiB of it in the
+// connection's frame, a bigger header one heap block until the request ends
+// (at most 16 KiB of header + 100 fields of bookkeeping, ~25 KiB).
 
 Clock::duration seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -518,8 +518,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     //    timeout). A trickling client does not move the deadline.
     // The request and its parser: the parser stores the request line and
     //    fields straight into `req`, whose headers live in this arena.
-    alignas(std::max_align_t) std::array<std::byte, kArenaInline> arena_inline;
-    std::pmr::monotonic_buffer_resource arena(arena_inline.data(), arena_inline.size());
+    RequestArena arena;
     Request req(&arena);
     req.remote = remote;
     RequestParser parser(req);
@@ -529,9 +528,21 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     else if (buffer.size() == 0) conn.expires_after(seconds(cfg.idle_timeout_s));
     else conn.expires_after(seconds(cfg.header_timeout_s));
     bool waiting_first_byte = !first_request && buffer.size() == 0;
+    bool sized = false;
     boost::system::error_code hec;
     for (;;) {
       if (buffer.size() > 0) {
+        if (!sized) {
+          // Complete header in hand: size the arena and the field list once.
+          const auto data = buffer.data();
+          HeaderShape shape = header_shape(std::string_view(static_cast<const char*>(data.data()), data.size()));
+          if (shape.bytes > 0) {
+            std::size_t fields = std::min(shape.field_lines, RequestParser::kMaxFields + 1);
+            arena.size_for(shape.bytes + fields * (sizeof(Headers::Field) + alignof(std::max_align_t)) + 64);
+            req.headers.reserve(fields);
+            sized = true;
+          }
+        }
         std::size_t used = parser.put(buffer.data(), hec);
         buffer.consume(used);
         if (hec == http::error::need_more) hec = {};
@@ -577,6 +588,10 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     first_request = false;
     conn.busy = true;
     req.started = Clock::now();
+    // The header is parsed (its fields live in the arena now): a read buffer
+    // that grew for a large header goes while the handler runs, so a
+    // connection holds one copy of a big header, not two.
+    if (buffer.capacity() > kKeepBuffer) buffer.shrink_to_fit();
 
     if (auto bad = build_request(req)) {
       co_await write_early(bad->first, bad->second);

@@ -1,5 +1,6 @@
 // The request parser: request line and fields stored into the Request (in
 // its arena), the field cap, chunked bodies into a caller's small buffer.
+#include "app/request_arena.hpp"
 #include "app/request_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -95,4 +96,54 @@ TEST(RequestParser, ChunkedBodyGoesIntoTheCallersBufferPieceByPiece) {
     body.append(small, sizeof small - p.body_room());
   }
   EXPECT_EQ(body, "hello world");
+}
+
+TEST(RequestParser, HeaderShapeOnlyOfACompleteHeader) {
+  EXPECT_EQ(header_shape("GET / HTTP/1.1\r\nHost: x\r\n").bytes, 0u);  // not complete yet
+  auto empty = header_shape("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(empty.bytes, 18u);
+  EXPECT_EQ(empty.field_lines, 0u);
+  auto three = header_shape("GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\n\r\nbody\nwith\nlines\n");
+  EXPECT_EQ(three.bytes, 39u);
+  EXPECT_EQ(three.field_lines, 3u);
+}
+
+namespace {
+// Counts what reaches the heap through the default resource.
+struct CountingResource final : std::pmr::memory_resource {
+  std::size_t calls = 0, bytes = 0;
+  void* do_allocate(std::size_t n, std::size_t a) override {
+    ++calls;
+    bytes += n;
+    return std::pmr::new_delete_resource()->allocate(n, a);
+  }
+  void do_deallocate(void* p, std::size_t n, std::size_t a) override {
+    std::pmr::new_delete_resource()->deallocate(p, n, a);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override { return this == &o; }
+};
+}  // namespace
+
+TEST(RequestArena, SmallHeadersStayInlineALargeOneTakesOneBlock) {
+  CountingResource heap;
+  auto* previous = std::pmr::set_default_resource(&heap);
+  {
+    RequestArena small;
+    small.size_for(600);
+    for (int i = 0; i < 5; ++i) EXPECT_NE(small.allocate(100), nullptr);
+    EXPECT_EQ(heap.calls, 0u);
+  }
+  {
+    RequestArena large;
+    large.size_for(20000);
+    for (int i = 0; i < 100; ++i) EXPECT_NE(large.allocate(190), nullptr);  // 19,000 bytes of fields
+    EXPECT_EQ(heap.calls, 1u);
+    EXPECT_LE(heap.bytes, 20100u);
+  }
+  {
+    RequestArena unsized;  // never sized: inline first, then it grows
+    for (int i = 0; i < 20; ++i) EXPECT_NE(unsized.allocate(100), nullptr);
+    EXPECT_GE(heap.calls, 1u);
+  }
+  std::pmr::set_default_resource(previous);
 }
