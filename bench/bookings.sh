@@ -27,7 +27,13 @@ for i in $(seq 1 "$RUNS"); do
   read -r r _ p99 < <(wrk_run "http://127.0.0.1:$KPORT" -t1 -c32 -d10s -s bench/wrk_create_booking.lua); p_rps+=("$r"); p_p99+=("$p99")
 done
 codes=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$KPORT/api/bookings/$ID")
-pool=$(curl -s "http://127.0.0.1:$KPORT/api/health/memory" | sed -E 's/.*"db_pool":(\{[^}]*\}).*/\1/')
+# Requests wrk abandoned when it stopped still finish in keel: wait (at most
+# 5 s) until every connection is back in the pool, then report it.
+for _ in $(seq 1 50); do
+  pool=$(curl -s "http://127.0.0.1:$KPORT/api/health/memory" | sed -E 's/.*"db_pool":(\{[^}]*\}).*/\1/')
+  [[ "$pool" == *'"checked_out":0'* && "$pool" == *'"waiting":0'* ]] && break
+  sleep 0.1
+done
 rss=$(rss_kib "$KPID")
 out="$RESULTS/bookings-$(bench_stamp).md"
 {
