@@ -25,12 +25,15 @@ namespace keel {
 // complete; bytes == 0 while it is not. Lets the caller size a request's
 // arena and Headers once, before the parser stores anything. Obsolete line
 // folding counts as a line: an overestimate, which is harmless.
+// `searched` is how many bytes an earlier call already looked at: a client
+// sending its header a byte at a time costs a scan of the new bytes, not of
+// the whole buffer again (which would be quadratic in the header size).
 struct HeaderShape {
   std::size_t bytes = 0;
   std::size_t field_lines = 0;
 };
-inline HeaderShape header_shape(std::string_view bytes) {
-  std::size_t end = bytes.find("\r\n\r\n");
+inline HeaderShape header_shape(std::string_view bytes, std::size_t searched = 0) {
+  std::size_t end = bytes.find("\r\n\r\n", searched > 3 ? searched - 3 : 0);
   if (end == std::string_view::npos) return {};
   std::string_view block = bytes.substr(0, end);
   std::size_t lines = 0;

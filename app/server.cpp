@@ -529,13 +529,16 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     else conn.expires_after(seconds(cfg.header_timeout_s));
     bool waiting_first_byte = !first_request && buffer.size() == 0;
     bool sized = false;
+    std::size_t searched = 0;  // header bytes already looked at for its end
     boost::system::error_code hec;
     for (;;) {
       if (buffer.size() > 0) {
         if (!sized) {
           // Complete header in hand: size the arena and the field list once.
           const auto data = buffer.data();
-          HeaderShape shape = header_shape(std::string_view(static_cast<const char*>(data.data()), data.size()));
+          HeaderShape shape =
+              header_shape(std::string_view(static_cast<const char*>(data.data()), data.size()), searched);
+          searched = data.size();
           if (shape.bytes > 0) {
             std::size_t fields = std::min(shape.field_lines, RequestParser::kMaxFields + 1);
             arena.size_for(shape.bytes + fields * (sizeof(Headers::Field) + alignof(std::max_align_t)) + 64);

@@ -108,6 +108,21 @@ TEST(RequestParser, HeaderShapeOnlyOfACompleteHeader) {
   EXPECT_EQ(three.field_lines, 3u);
 }
 
+TEST(RequestParser, HeaderShapeFoundByteByByteWithOnlyTheNewBytesSearched) {
+  const std::string raw = "GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\n\r\n";
+  std::size_t searched = 0;
+  HeaderShape found;
+  std::size_t at = 0;
+  for (std::size_t n = 1; n <= raw.size() && found.bytes == 0; ++n) {
+    found = header_shape(std::string_view(raw).substr(0, n), searched);
+    searched = n;
+    at = n;
+  }
+  EXPECT_EQ(at, raw.size());  // found exactly when the last byte arrived, though split
+  EXPECT_EQ(found.bytes, raw.size());
+  EXPECT_EQ(found.field_lines, 2u);
+}
+
 namespace {
 // Counts what reaches the heap through the default resource.
 struct CountingResource final : std::pmr::memory_resource {
