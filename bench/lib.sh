@@ -19,7 +19,9 @@ bench_header() {  # markdown header: date, machine, commit
 free_port() {
   local p
   for _ in $(seq 1 100); do
-    p=$(( 20000 + RANDOM % 20000 ))
+    # Below the kernel's ephemeral range (32768 up): a client retrying a
+    # connect to a port nobody listens on yet can connect to itself there.
+    p=$(( 20000 + RANDOM % 12000 ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
   return 1

@@ -408,4 +408,22 @@ std::string sha256_hex(const std::string& data) {
   return s;
 }
 
+unsigned free_port_outside_ephemeral() {
+  unsigned low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> low;
+  const unsigned first = low > 12000 ? low - 12000 : 1024;  // e.g. 20768..32767
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    unsigned port = first + static_cast<unsigned>(std::stoul(random_hex(2), nullptr, 16)) % (low - first);
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  throw std::runtime_error("no free port below the ephemeral range");
+}
+
 }  // namespace e2e

@@ -115,6 +115,11 @@ struct TestDatabase {
 };
 
 std::string random_hex(std::size_t bytes);
+// A free loopback port for a server a test starts later, below the kernel's
+// ephemeral range: a client retrying a connect to a port in that range with
+// nothing listening can be given the same port as its source and connect
+// to itself (TCP simultaneous open), and the server then cannot bind it.
+unsigned free_port_outside_ephemeral();
 std::string sha256_hex(const std::string& data);
 
 }  // namespace e2e

@@ -16,7 +16,7 @@ namespace {
 // run through scripts/dev-db in its own folder on its own port.
 class PrivateMariaDb {
  public:
-  PrivateMariaDb() : port_(std::to_string(30000 + std::stoi(random_hex(2), nullptr, 16) % 20000)) {}
+  PrivateMariaDb() : port_(std::to_string(free_port_outside_ephemeral())) {}
   ~PrivateMariaDb() { ctl("stop"); }
   int ctl(const std::string& verb) {
     auto [rc, out] = sh("KEEL_DEV_DB_DIR=" + dir_.path + " KEEL_DEV_DB_PORT=" + port_ + " " + KEEL_SOURCE_DIR +
