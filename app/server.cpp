@@ -100,9 +100,9 @@ struct Conn {
 // Per io thread: its connections and the sweeper that enforces deadlines.
 // The sweeper ticks only while the thread has connections.
 struct Worker {
-  Worker(net::io_context& c, Clock::duration t) : io(c), timer(c), tick(t) {}
+  Worker(net::io_context& c, Clock::duration t) : io(c), tick(t) { timer.emplace(c); }
   net::io_context& io;
-  net::steady_timer timer;
+  std::optional<net::steady_timer> timer;  // released with the server (release_io)
   Clock::duration tick;
   std::unordered_set<Conn*> conns;
   bool sweeping = false;
@@ -116,8 +116,12 @@ struct Worker {
   }
   void remove(Conn* c) { conns.erase(c); }
   void arm() {
-    timer.expires_after(tick);
-    timer.async_wait([this](boost::system::error_code ec) {
+    if (!timer) {
+      sweeping = false;
+      return;
+    }
+    timer->expires_after(tick);
+    timer->async_wait([this](boost::system::error_code ec) {
       if (ec) {
         sweeping = false;
         return;
@@ -143,7 +147,8 @@ struct Worker {
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(const Config& c, IoPool& p, RequestHandler h) : cfg(c), ios(p), handler(std::move(h)), acceptor(p.main()) {
+  Impl(const Config& c, IoPool& p, RequestHandler h) : cfg(c), ios(p), handler(std::move(h)) {
+    acceptor.emplace(p.main());
     // Deadlines are enforced to within a fifth of the shortest timeout
     // (at most 250 ms late).
     auto shortest = seconds(std::min(cfg.header_timeout_s, cfg.idle_timeout_s));
@@ -154,7 +159,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   const Config& cfg;
   IoPool& ios;
   RequestHandler handler;
-  tcp::acceptor acceptor;
+  std::optional<tcp::acceptor> acceptor;
   std::vector<std::unique_ptr<Worker>> workers;
   std::size_t next_worker = 0;  // used by the accept loop only
 
@@ -172,6 +177,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void connection_closed();
   void close_idle_connections(bool force);
   void finish_drained();
+
+  // The I/O objects this Impl owns (acceptor, grace timer, the workers'
+  // sweep timers) must go while their io_contexts exist. Handlers and
+  // coroutine frames still queued when the io threads stop hold a reference
+  // to the Impl and are destroyed with the contexts, one context after the
+  // other: whichever drops the last reference must find no I/O object of a
+  // context already gone. Called by ~Server, once the io threads are done.
+  void release_io() {
+    boost::system::error_code ec;
+    if (acceptor) acceptor->close(ec);
+    acceptor.reset();
+    {
+      std::lock_guard lk(mu);
+      grace_timer.reset();
+    }
+    for (auto& w : workers) w->timer.reset();
+  }
 };
 
 namespace {
@@ -402,9 +424,9 @@ awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
     Worker& w = *workers[next_worker++ % workers.size()];
-    auto [ec, socket] = co_await acceptor.async_accept(w.io, use_tuple);
+    auto [ec, socket] = co_await acceptor->async_accept(w.io, use_tuple);
     if (ec) {
-      if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
       // EMFILE and friends: back off instead of spinning.
       spdlog::warn("accept failed: {}", ec.message());
       net::steady_timer t(ios.main(), 100ms);
@@ -731,10 +753,10 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
 Server::Server(const Config& cfg, IoPool& ios, RequestHandler handler)
     : impl_(std::make_shared<Impl>(cfg, ios, std::move(handler))) {}
 
-Server::~Server() = default;
+Server::~Server() { impl_->release_io(); }
 
 unsigned Server::start() {
-  auto& a = impl_->acceptor;
+  auto& a = *impl_->acceptor;
   tcp::endpoint ep(net::ip::make_address(impl_->cfg.host), static_cast<unsigned short>(impl_->cfg.port));
   a.open(ep.protocol());
   a.set_option(tcp::acceptor::reuse_address(true));
@@ -749,7 +771,7 @@ void Server::shutdown(std::function<void()> on_drained) {
   net::post(impl->ios.main(), [impl, on_drained = std::move(on_drained)]() mutable {
     if (impl->stopping.exchange(true)) return;
     boost::system::error_code ec;
-    impl->acceptor.close(ec);
+    impl->acceptor->close(ec);
     {
       std::lock_guard lk(impl->mu);
       impl->on_drained = std::move(on_drained);
