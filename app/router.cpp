@@ -75,10 +75,9 @@ Shape shape_of(const Route& r, const std::vector<std::string>& segs) {
   std::size_t i = 0;
   for (const auto& p : r.pieces) {
     if (p.is_param && p.type == "path") {
-      // The rest of the path, which must not be empty.
-      bool any = false;
-      for (std::size_t j = i; j < segs.size() && !any; ++j) any = !segs[j].empty() || j > i;
-      if (i >= segs.size() || !any) return sh;
+      // The rest of the path, which must not be empty: at least one
+      // segment, and not a single empty one.
+      if (i >= segs.size() || (i + 1 == segs.size() && segs[i].empty())) return sh;
       i = segs.size();
       continue;
     }

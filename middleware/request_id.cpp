@@ -1,5 +1,8 @@
 #include "middleware/request_id.hpp"
 
+#include <fmt/format.h>
+
+#include <cstdint>
 #include <random>
 
 namespace keel {
@@ -17,13 +20,8 @@ std::string new_request_id() {
   // Request ids correlate logs; they are not secrets, so a per-thread PRNG
   // seeded from the OS is enough and costs nothing per request.
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t v = rng();
-    for (int i = 15; i >= 0; --i, v >>= 4) id[static_cast<std::size_t>(half * 16 + i)] = kHex[v & 0xf];
-  }
-  return id;
+  const std::uint64_t hi = rng(), lo = rng();
+  return fmt::format("{:016x}{:016x}", hi, lo);
 }
 
 Middleware request_id_middleware() {

@@ -4,11 +4,12 @@
 #include "services/file_sender/file_sender.hpp"
 #include "services/http_file/mime.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <climits>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
-#include <charconv>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -117,19 +118,13 @@ Response serve_file_under(const Request& req, const std::string& root, std::span
   auto file = std::make_shared<OpenFile>(fd);
   // "<size hex>-<mtime ns hex>", quoted: strong, and changes with any write.
   char etag[48];
-  char* e = etag;
-  *e++ = '"';
-  e = std::to_chars(e, etag + sizeof etag, static_cast<unsigned long long>(st.st_size), 16).ptr;
-  *e++ = '-';
-  e = std::to_chars(e, etag + sizeof etag,
-                    static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
-                        static_cast<unsigned long long>(st.st_mtim.tv_nsec),
-                    16)
-          .ptr;
-  *e++ = '"';
+  const auto mtime_ns = static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ull +
+                        static_cast<unsigned long long>(st.st_mtim.tv_nsec);
+  const auto e = fmt::format_to_n(etag, sizeof etag, "\"{:x}-{:x}\"", static_cast<unsigned long long>(st.st_size),
+                                  mtime_ns);
   file_sender::FileInfo info;
   info.size = static_cast<std::uint64_t>(st.st_size);
-  info.etag = std::string_view(etag, static_cast<std::size_t>(e - etag));
+  info.etag = std::string_view(etag, e.size);
   info.last_modified = st.st_mtim.tv_sec;
   info.content_type = http_file::mime_type_for_path(*rel);
   info.cache_control = cache_control;

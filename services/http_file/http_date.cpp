@@ -1,7 +1,8 @@
 #include "services/http_file/http_date.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
-#include <charconv>
 #include <cstdint>
 
 namespace keel::http_file {
@@ -152,34 +153,9 @@ std::string format_http_date(std::time_t t) {
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
   const auto wd = static_cast<std::size_t>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
-  // "Sun, 06 Nov 1994 08:49:37 GMT", written digit by digit (this runs for
-  // every file response).
-  auto two = [](std::string& out, unsigned v) {
-    out.push_back(static_cast<char>('0' + v / 10));
-    out.push_back(static_cast<char>('0' + v % 10));
-  };
-  std::string out;
-  out.reserve(29);
-  out.append(kDays[wd]).append(", ");
-  two(out, d);
-  out.push_back(' ');
-  out.append(kMonths[m - 1]).push_back(' ');
-  if (y >= 0 && y <= 9999) {
-    two(out, static_cast<unsigned>(y / 100));
-    two(out, static_cast<unsigned>(y % 100));
-  } else {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, y);
-    out.append(buf, r.ptr);
-  }
-  out.push_back(' ');
-  two(out, static_cast<unsigned>(rem / 3600));
-  out.push_back(':');
-  two(out, static_cast<unsigned>(rem / 60 % 60));
-  out.push_back(':');
-  two(out, static_cast<unsigned>(rem % 60));
-  out.append(" GMT");
-  return out;
+  // "Sun, 06 Nov 1994 08:49:37 GMT"
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[wd], d, kMonths[m - 1], y, rem / 3600,
+                     rem / 60 % 60, rem % 60);
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s, std::time_t now) {
