@@ -1,8 +1,8 @@
 #pragma once
 // Wires middleware and routers together, the way app/core.py does in a
 // FastAPI project.
-#include "app/context.hpp"
-#include "app/router.hpp"
+#include "services/context.hpp"
+#include "http/router.hpp"
 #include "middleware/middleware.hpp"
 
 namespace keel {

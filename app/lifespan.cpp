@@ -1,9 +1,9 @@
 #include "app/lifespan.hpp"
 
-#include "app/context.hpp"
+#include "services/context.hpp"
 #include "app/core.hpp"
 #include "app/schema_check.hpp"
-#include "app/server.hpp"
+#include "http/server.hpp"
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
 
@@ -122,7 +122,13 @@ int run_server(const Config& cfg) {
     watch_schema(ctx, *url);
   }
   App app(ctx);
-  Server server(ctx.config, ios, [&app](Request& req) { return app.handle(req); });
+  ServerOptions server_options{.host = cfg.host,
+                               .port = cfg.port,
+                               .header_timeout_s = cfg.header_timeout_s,
+                               .idle_timeout_s = cfg.idle_timeout_s,
+                               .shutdown_grace_s = cfg.shutdown_grace_s,
+                               .max_connections = cfg.max_connections};
+  Server server(server_options, ios, [&app](Request& req) { return app.handle(req); });
   ctx.server_stats = [&server] { return server.stats(); };
 
   unsigned port = 0;

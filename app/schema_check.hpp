@@ -2,7 +2,7 @@
 // Is the database's schema current? Checked at start (keel serve refuses to
 // start on pending migrations unless KEEL_AUTO_MIGRATE=1) and, while the
 // database is unreachable, again in the background until it is.
-#include "app/context.hpp"
+#include "services/context.hpp"
 #include "services/db/url.hpp"
 
 #include <string>

@@ -1,19 +1,11 @@
 #pragma once
+#include "http/credentials.hpp"
 #include "middleware/middleware.hpp"
 
 #include <optional>
 #include <string>
 
 namespace keel {
-
-// Security scheme names used in route metadata (and in the OpenAPI document).
-inline constexpr const char* kAdminKeyScheme = "AdminApiKey";        // X-API-Key: <key>
-inline constexpr const char* kAdminBearerScheme = "AdminBearer";     // Authorization: Bearer <key>
-inline constexpr const char* kBookingTokenScheme = "BookingToken";   // Authorization: Bearer <manage_token>
-
-// The credential a request carries: X-API-Key, else a Bearer token.
-std::optional<std::string> bearer_token(const Request& req);
-std::optional<std::string> presented_credential(const Request& req);
 
 // Marks admin requests (constant-time comparison with KEEL_ADMIN_API_KEY).
 // On admin-only routes it decides before any parameter validation or body

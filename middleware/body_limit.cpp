@@ -1,6 +1,6 @@
 #include "middleware/body_limit.hpp"
 
-#include "app/router.hpp"
+#include "http/router.hpp"
 
 namespace keel {
 

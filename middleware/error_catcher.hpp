@@ -10,10 +10,6 @@ namespace keel {
 // (db_errors.hpp); std::bad_alloc -> 503 (after
 // malloc_trim, counted); anything else -> 500 with the request id, logged.
 // ClientGone passes through: nobody is there to answer.
-struct ErrorCounters {
-  std::atomic<std::uint64_t> internal_errors_total{0};
-  std::atomic<std::uint64_t> alloc_failures_total{0};
-};
 Middleware error_catcher_middleware(ErrorCounters& counters);
 Response render_http_error(const HttpError& e);
 }  // namespace keel

@@ -9,7 +9,7 @@
 //   (std::optional<Response>); when it returns nothing the chain goes on.
 //   A guard runs inline, without a coroutine frame of its own: a request
 //   pays for a coroutine only where something has to wrap the rest.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <functional>
 #include <optional>

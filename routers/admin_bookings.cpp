@@ -1,7 +1,7 @@
 #include "routers/admin_bookings.hpp"
 
-#include "app/json_body.hpp"
-#include "middleware/auth.hpp"
+#include "http/json_body.hpp"
+#include "http/credentials.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
 #include "routers/schemas.hpp"

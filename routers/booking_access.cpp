@@ -1,6 +1,6 @@
 #include "routers/booking_access.hpp"
 
-#include "middleware/auth.hpp"
+#include "http/credentials.hpp"
 #include "services/crypto/sha256.hpp"
 
 #include <charconv>

@@ -1,6 +1,6 @@
 #pragma once
-#include "app/context.hpp"
-#include "app/http.hpp"
+#include "services/context.hpp"
+#include "http/http.hpp"
 
 #include <cstdint>
 

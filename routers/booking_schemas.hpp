@@ -1,7 +1,7 @@
 #pragma once
 // The bookings input models (one definition: validation and JSON Schema)
 // and the JSON shape of a booking.
-#include "app/validation.hpp"
+#include "http/validation.hpp"
 #include "services/bookings/model.hpp"
 
 #include <nlohmann/json.hpp>

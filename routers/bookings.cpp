@@ -1,11 +1,11 @@
 #include "routers/bookings.hpp"
 
-#include "app/json_body.hpp"
-#include "middleware/auth.hpp"
+#include "http/json_body.hpp"
+#include "http/credentials.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
 #include "routers/schemas.hpp"
-#include "services/crypto/random_id.hpp"
+#include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
 
 namespace keel {

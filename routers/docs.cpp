@@ -1,14 +1,14 @@
 #include "routers/docs.hpp"
 
-#include "app/openapi.hpp"
-#include "middleware/auth.hpp"
+#include "http/openapi.hpp"
+#include "http/credentials.hpp"
 #include "routers/schemas.hpp"
 #include "routers/static_files.hpp"
-#include "services/crypto/random_id.hpp"
+#include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
-#include "services/file_sender/file_sender.hpp"
-#include "services/http_file/conditional.hpp"
-#include "services/http_file/mime.hpp"
+#include "http/file/sender.hpp"
+#include "http/file/conditional.hpp"
+#include "http/file/mime.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -7,8 +7,8 @@
 //                              CDN): installed by scripts/docs-assets from
 //                              the pinned npm packages in docs/package.json
 // None of them is registered when KEEL_DOCS=0; none is in the document.
-#include "app/context.hpp"
-#include "app/router.hpp"
+#include "services/context.hpp"
+#include "http/router.hpp"
 
 #include <nlohmann/json.hpp>
 

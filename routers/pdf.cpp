@@ -1,11 +1,11 @@
 #include "routers/pdf.hpp"
 
-#include "app/validation.hpp"
-#include "middleware/auth.hpp"
+#include "http/validation.hpp"
+#include "http/credentials.hpp"
 #include "routers/admin_bookings.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/schemas.hpp"
-#include "services/http_file/content_disposition.hpp"
+#include "http/file/content_disposition.hpp"
 #include "services/limits/async_semaphore.hpp"
 #include "services/pdf/booking_pdf.hpp"
 

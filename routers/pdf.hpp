@@ -14,8 +14,8 @@
 // requests wait in line up to KEEL_PDF_WAIT_S, then get 503 + Retry-After.
 // The report reads bookings in keyset batches, so no result set is ever
 // held whole.
-#include "app/context.hpp"
-#include "app/router.hpp"
+#include "services/context.hpp"
+#include "http/router.hpp"
 #include "services/bookings/model.hpp"
 #include "services/pdf/booking_row.hpp"
 

@@ -1,6 +1,6 @@
 #include "routers/schemas.hpp"
 
-#include "app/openapi.hpp"
+#include "http/openapi.hpp"
 
 namespace keel::schemas {
 

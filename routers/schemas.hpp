@@ -9,8 +9,8 @@ nlohmann::json health();
 nlohmann::json memory_health();
 }  // namespace keel::schemas
 
-#include "app/router.hpp"
-#include "app/validation.hpp"
+#include "http/router.hpp"
+#include "http/validation.hpp"
 
 namespace keel::schemas {
 // A documented error response: 422 gets the validation shape, others {"detail"}.

@@ -1,8 +1,8 @@
 #include "routers/static_files.hpp"
 
 #include "routers/schemas.hpp"
-#include "services/file_sender/file_sender.hpp"
-#include "services/http_file/mime.hpp"
+#include "http/file/sender.hpp"
+#include "http/file/mime.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #pragma once
-#include "app/context.hpp"
-#include "app/router.hpp"
+#include "services/context.hpp"
+#include "http/router.hpp"
 
 #include <optional>
 #include <span>

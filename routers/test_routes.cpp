@@ -1,6 +1,6 @@
 #include "routers/test_routes.hpp"
 
-#include "app/json_body.hpp"
+#include "http/json_body.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>

@@ -1,6 +1,6 @@
 #pragma once
-#include "app/context.hpp"
-#include "app/router.hpp"
+#include "services/context.hpp"
+#include "http/router.hpp"
 
 namespace keel {
 // Routes for tests only: compiled with -DKEEL_TEST_ROUTES and registered only

@@ -1,6 +1,6 @@
 #include "services/bookings/model.hpp"
 
-#include "app/validation.hpp"
+#include "http/validation.hpp"
 
 #include <cstdio>
 

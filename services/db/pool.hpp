@@ -26,7 +26,7 @@
 //   auto job = [s = std::move(s)](sql::Connection& c) { ... };
 //   co_await pool.run(std::move(job));
 // Lambdas capturing only references, pointers and numbers are not affected.
-#include "app/blocking.hpp"
+#include "http/blocking.hpp"
 #include "services/db/connection.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/pool_policy.hpp"

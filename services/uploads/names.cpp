@@ -1,6 +1,6 @@
 #include "services/uploads/names.hpp"
 
-#include "app/validation.hpp"
+#include "http/validation.hpp"
 
 #include <boost/url/decode_view.hpp>
 #include <boost/url/pct_string_view.hpp>

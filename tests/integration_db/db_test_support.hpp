@@ -3,7 +3,7 @@
 // KEEL_TEST_DB_URL: a user that may CREATE/DROP DATABASE, KILL and read
 // PROCESSLIST (scripts/dev-db's keel user). KEEL_DEV_DB_SCRIPT: path to
 // scripts/dev-db (with KEEL_DEV_DB_DIR/PORT set) for the restart tests.
-#include "app/blocking.hpp"
+#include "http/blocking.hpp"
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
 

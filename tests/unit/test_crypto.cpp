@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "services/crypto/constant_time.hpp"
-#include "services/crypto/random_id.hpp"
+#include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // PieceCursor: how the server splits a file range for sendfile(2). Every
 // piece is at most 64 KiB, pieces are contiguous, and they add up to exactly
 // the range (which is what the Content-Length announces).
-#include "app/file_pieces.hpp"
+#include "http/file_pieces.hpp"
 
 #include <gtest/gtest.h>
 

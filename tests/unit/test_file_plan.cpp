@@ -1,5 +1,5 @@
-#include "services/http_file/http_date.hpp"
-#include "services/http_file/plan.hpp"
+#include "http/file/http_date.hpp"
+#include "http/file/plan.hpp"
 
 #include <gtest/gtest.h>
 

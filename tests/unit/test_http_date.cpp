@@ -1,4 +1,4 @@
-#include "services/http_file/http_date.hpp"
+#include "http/file/http_date.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "services/http_file/content_disposition.hpp"
-#include "services/http_file/mime.hpp"
+#include "http/file/content_disposition.hpp"
+#include "http/file/mime.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "app/http.hpp"
-#include "app/json_body.hpp"
+#include "http/http.hpp"
+#include "http/json_body.hpp"
 #include "middleware/error_catcher.hpp"
 #include "middleware/request_id.hpp"
 

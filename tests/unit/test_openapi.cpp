@@ -1,7 +1,7 @@
 // The OpenAPI generator (app/openapi) on a synthetic router, and the real
 // document (routers/docs) compared with the real router's table.
 #include "app/core.hpp"
-#include "app/openapi.hpp"
+#include "http/openapi.hpp"
 #include "routers/docs.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The request parser: request line and fields stored into the Request (in
 // its arena), the field cap, chunked bodies into a caller's small buffer.
-#include "app/request_arena.hpp"
-#include "app/request_parser.hpp"
+#include "http/request_arena.hpp"
+#include "http/request_parser.hpp"
 
 #include <gtest/gtest.h>
 

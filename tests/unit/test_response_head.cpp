@@ -1,6 +1,6 @@
 // The response head the server writes: framing is the server's, never the
 // handler's; keep-alive spelled per HTTP version; no header splitting.
-#include "app/response_head.hpp"
+#include "http/response_head.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // The contexts are destroyed one after the other; whichever handler drops
 // the server's state last must not reach an I/O object of a context that
 // is already gone. AddressSanitizer (scripts/test) reports it if it does.
-#include "app/server.hpp"
+#include "http/server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,9 +45,8 @@ bool closed_by_server(int fd) {
 }  // namespace
 
 TEST(ServerTeardown, QueuedHandlersOnAnyContextOutliveTheOthersSafely) {
-  Config cfg;
+  ServerOptions cfg;
   cfg.port = 0;
-  cfg.threads = 2;
   cfg.shutdown_grace_s = 30;
   auto ios = std::make_unique<IoPool>(2);
   auto server = std::make_unique<Server>(cfg, *ios, [](Request&) -> awaitable<Response> {

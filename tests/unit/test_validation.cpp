@@ -1,4 +1,4 @@
-#include "app/validation.hpp"
+#include "http/validation.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <algorithm>
 #include <cctype>

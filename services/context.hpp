@@ -1,11 +1,11 @@
 #pragma once
 // What routers and middleware share: configuration, the blocking pool,
 // counters, memory monitor, and (when configured) the database pool.
-// app/core.cpp builds it; nothing here includes Beast.
-#include "app/blocking.hpp"
-#include "app/config.hpp"
-#include "app/server.hpp"
-#include "middleware/error_catcher.hpp"
+// app/lifespan.cpp builds it; nothing here includes Beast.
+#include "http/blocking.hpp"
+#include "http/http.hpp"
+#include "http/server.hpp"
+#include "services/config.hpp"
 #include "services/bookings/repository.hpp"
 #include "services/db/pool.hpp"
 #include "services/limits/concurrency_limit.hpp"

@@ -1,4 +1,4 @@
-#include "app/context.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 

@@ -2,7 +2,7 @@
 // One definition per input model: it validates (FastAPI/pydantic-shaped
 // errors) and it produces the JSON Schema for the OpenAPI document, so the
 // documented rules and the enforced rules cannot drift apart.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -11,8 +11,8 @@
 #include <variant>
 #include <vector>
 
-#include "services/http_file/conditional.hpp"
-#include "services/http_file/range.hpp"
+#include "http/file/conditional.hpp"
+#include "http/file/range.hpp"
 
 namespace keel::http_file {
 

@@ -1,4 +1,4 @@
-#include "services/http_file/etag.hpp"
+#include "http/file/etag.hpp"
 
 namespace keel::http_file {
 namespace {

@@ -1,9 +1,9 @@
-#include "app/server.hpp"
+#include "http/server.hpp"
 
-#include "app/file_pieces.hpp"
-#include "app/request_arena.hpp"
-#include "app/request_parser.hpp"
-#include "app/response_head.hpp"
+#include "http/file_pieces.hpp"
+#include "http/request_arena.hpp"
+#include "http/request_parser.hpp"
+#include "http/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -147,7 +147,7 @@ struct Worker {
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(const Config& c, IoPool& p, RequestHandler h) : cfg(c), ios(p), handler(std::move(h)) {
+  Impl(ServerOptions c, IoPool& p, RequestHandler h) : cfg(std::move(c)), ios(p), handler(std::move(h)) {
     acceptor.emplace(p.main());
     // Deadlines are enforced to within a fifth of the shortest timeout
     // (at most 250 ms late).
@@ -156,7 +156,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     for (std::size_t i = 0; i < ios.size(); ++i) workers.push_back(std::make_unique<Worker>(ios.at(i), tick));
   }
 
-  const Config& cfg;
+  const ServerOptions cfg;
   IoPool& ios;
   RequestHandler handler;
   std::optional<tcp::acceptor> acceptor;
@@ -204,7 +204,7 @@ namespace {
 // Chunked bodies go through the parser, into the caller's buffer.
 class ConnBody final : public BodyReader {
  public:
-  ConnBody(Conn& c, beast::flat_buffer& b, RequestParser& p, const Request& req, const Config& cfg)
+  ConnBody(Conn& c, beast::flat_buffer& b, RequestParser& p, const Request& req, const ServerOptions& cfg)
       : conn_(c), buffer_(b), parser_(p), cfg_(cfg) {
     chunked_ = p.chunked();
     if (!chunked_) {
@@ -314,7 +314,7 @@ class ConnBody final : public BodyReader {
   Conn& conn_;
   beast::flat_buffer& buffer_;
   RequestParser& parser_;
-  const Config& cfg_;
+  const ServerOptions& cfg_;
   bool chunked_ = false;
   bool has_length_ = false;
   std::uint64_t length_ = 0;
@@ -750,8 +750,8 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
   connection_closed();
 }
 
-Server::Server(const Config& cfg, IoPool& ios, RequestHandler handler)
-    : impl_(std::make_shared<Impl>(cfg, ios, std::move(handler))) {}
+Server::Server(ServerOptions options, IoPool& ios, RequestHandler handler)
+    : impl_(std::make_shared<Impl>(std::move(options), ios, std::move(handler))) {}
 
 Server::~Server() { impl_->release_io(); }
 

@@ -1,4 +1,4 @@
-#include "app/openapi.hpp"
+#include "http/openapi.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "app/json_body.hpp"
+#include "http/json_body.hpp"
 
 namespace keel {
 

@@ -1,4 +1,4 @@
-#include "services/crypto/random_id.hpp"
+#include "http/random_id.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,7 +1,7 @@
 #pragma once
 // Method + path-template routing with typed parameters, and the metadata each
 // route carries so the OpenAPI document is generated from the routes.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -4,7 +4,7 @@
 // HEAD. The decisions come from services/http_file (pure, table-tested);
 // this turns them into a Response whose body is file segments, sent by the
 // server with sendfile(2) -- never read into memory.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <ctime>
 #include <memory>

@@ -1,8 +1,8 @@
-#include "services/http_file/plan.hpp"
+#include "http/file/plan.hpp"
 
 #include <stdexcept>
 
-#include "services/http_file/http_date.hpp"
+#include "http/file/http_date.hpp"
 
 namespace keel::http_file {
 namespace {

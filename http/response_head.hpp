@@ -4,7 +4,7 @@
 // Content-Length or Transfer-Encoding, Connection and Date itself, so those
 // fields are dropped from what the handler set, and CR/LF inside a value is
 // replaced so no handler can split a response.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <nlohmann/json.hpp>
 

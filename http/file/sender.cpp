@@ -1,7 +1,7 @@
-#include "services/file_sender/file_sender.hpp"
+#include "http/file/sender.hpp"
 
-#include "services/crypto/random_id.hpp"
-#include "services/http_file/plan.hpp"
+#include "http/random_id.hpp"
+#include "http/file/plan.hpp"
 
 namespace keel::file_sender {
 

@@ -11,7 +11,7 @@
 // past the parser.
 //
 // Beast is inside: include this from app/server*.cpp and tests only.
-#include "app/http.hpp"
+#include "http/http.hpp"
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -60,6 +61,13 @@ struct HttpError : std::runtime_error {
   int status;
   nlohmann::json detail;
   Headers headers;
+};
+
+// Failures the error catcher turned into 500 and 503 answers; reported by
+// /api/health/memory.
+struct ErrorCounters {
+  std::atomic<std::uint64_t> internal_errors_total{0};
+  std::atomic<std::uint64_t> alloc_failures_total{0};
 };
 
 // One entry of a FastAPI-shaped validation error.

@@ -3,15 +3,25 @@
 // with a lazy body to the handler, write the Response (in memory, file
 // segments with sendfile, or chunked stream), keep-alive, graceful shutdown.
 // Beast is used only in server.cpp.
-#include "app/config.hpp"
-#include "app/http.hpp"
-#include "app/io_pool.hpp"
+#include "http/http.hpp"
+#include "http/io_pool.hpp"
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace keel {
+
+// What the server needs of the configuration (app/ fills it from Config).
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned port = 8000;
+  double header_timeout_s = 10;   // time to receive a request header
+  double idle_timeout_s = 60;     // keep-alive idle; also each body read and write
+  double shutdown_grace_s = 30;   // in-flight requests may finish this long after shutdown()
+  unsigned max_connections = 1024;
+};
 
 struct ServerStats {
   std::size_t connections_in_use = 0;
@@ -22,7 +32,7 @@ struct ServerStats {
 class Server {
  public:
   using RequestHandler = std::function<awaitable<Response>(Request&)>;
-  Server(const Config& cfg, IoPool& ios, RequestHandler handler);
+  Server(ServerOptions options, IoPool& ios, RequestHandler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,4 +1,4 @@
-#include "services/http_file/content_disposition.hpp"
+#include "http/file/content_disposition.hpp"
 
 namespace keel::http_file {
 namespace {

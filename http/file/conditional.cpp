@@ -1,7 +1,7 @@
-#include "services/http_file/conditional.hpp"
+#include "http/file/conditional.hpp"
 
-#include "services/http_file/etag.hpp"
-#include "services/http_file/http_date.hpp"
+#include "http/file/etag.hpp"
+#include "http/file/http_date.hpp"
 
 namespace keel::http_file {
 namespace {

@@ -1,4 +1,4 @@
-#include "app/response_head.hpp"
+#include "http/response_head.hpp"
 
 #include <charconv>
 #include <cstring>

@@ -2,7 +2,7 @@
 // The OpenAPI 3.1 document, generated from the registered routes and their
 // metadata (RouteSpec), the way FastAPI builds app.openapi(). Pure: no I/O,
 // no logging; what it had to fix or leave out is reported in `warnings`.
-#include "app/router.hpp"
+#include "http/router.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "services/http_file/mime.hpp"
+#include "http/file/mime.hpp"
 
 #include <array>
 #include <string>

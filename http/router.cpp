@@ -1,4 +1,4 @@
-#include "app/router.hpp"
+#include "http/router.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "services/http_file/range.hpp"
+#include "http/file/range.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,0 +1,49 @@
+#pragma once
+// The settings every layer above http/ reads: plain values with the defaults
+// that work on a laptop. app/config.cpp fills them from KEEL_* variables and
+// CLI flags (and is the only place that parses them).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace keel {
+
+struct Config {
+  std::string host = "127.0.0.1";
+  unsigned port = 8000;
+  unsigned threads = 0;  // 0: number of cores
+  std::string data_dir = "./var";
+  std::string static_dir = "./static";
+  std::string db_url = "mysql://keel:keel@127.0.0.1:3307/keel";
+  unsigned db_pool_size = 2;
+  unsigned db_max_overflow = 2;
+  double db_pool_timeout_s = 30;
+  unsigned db_pool_recycle_s = 3600;
+  std::string admin_api_key;  // empty: admin routes answer 503
+  std::uint64_t max_body_bytes = 15ull << 20;
+  std::uint64_t max_upload_bytes = 512ull << 20;
+  std::size_t upload_chunk_bytes = 1024ull << 10;
+  std::uint64_t memory_limit_bytes = 0;  // 0: auto
+  unsigned memory_warn_percent = 85;
+  unsigned memory_reject_percent = 90;
+  std::string log_level = "info";
+  std::string log_format = "text";
+  double header_timeout_s = 10;
+  double idle_timeout_s = 60;
+  double shutdown_grace_s = 30;
+  std::vector<std::string> cors_origins;
+  unsigned max_connections = 1024;
+  unsigned max_uploads = 16;
+  unsigned pdf_concurrency = 2;
+  bool auto_migrate = false;
+  bool docs = true;
+  std::string docs_assets_dir;  // empty: <source>/docs/assets or next to the binary
+  // PDFs (routers/pdf.cpp): TrueType fonts embedded in every PDF, and how long
+  // a PDF request waits for one of the pdf_concurrency rendering slots.
+  std::string pdf_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+  std::string pdf_font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  double pdf_wait_s = 30;
+};
+
+}  // namespace keel
