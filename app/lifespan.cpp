@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
+#include "services/memory/startup_code.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -141,8 +142,10 @@ int run_server(const Config& cfg) {
   ctx.memory.start(io.get_executor());
   spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
   // What start-up built and dropped (schema check, route metadata, the
-  // OpenAPI document's tree) goes back to the system before serving.
+  // OpenAPI document's tree) goes back to the system before serving, and so
+  // does the code only start-up ran (services/memory/startup_code.hpp).
   ::malloc_trim(0);
+  memory::release_startup_code();
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   std::function<void(boost::system::error_code, int)> on_signal;
