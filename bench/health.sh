@@ -8,6 +8,9 @@
 # per core) against nginx with as many workers. On a 2-core machine wrk
 # shares the cores with the server, so both servers lose with 2 threads.
 # Writes bench/results/health-<stamp>.md.  Usage: bench/health.sh [runs=3]
+# KEEL_BENCH_BASELINE=<a keel binary> measures that binary too, in the same
+# run (idle RSS of three fresh processes, and req/s in the same alternating
+# rounds): before/after figures for a change.
 source "$(dirname "$0")/lib.sh"
 RUNS="${1:-3}"
 cd "$BENCH_ROOT"
@@ -16,20 +19,32 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"  # nginx's workers run as www-data
-KPID=""; NPID=""
+KPID=""; NPID=""; BPID=""
+BASELINE="${KEEL_BENCH_BASELINE:-}"
 stop_keel() { [[ -n "$KPID" ]] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null; KPID=""; }
+stop_base() { [[ -n "$BPID" ]] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null; BPID=""; }
 stop_nginx() { [[ -n "$NPID" ]] && kill -QUIT "$NPID" 2>/dev/null && wait "$NPID" 2>/dev/null; NPID=""; }
-cleanup() { stop_keel; stop_nginx; bench_db_stop; rm -rf "$WORK"; }
+cleanup() { stop_keel; stop_base; stop_nginx; bench_db_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 bench_db_start
 CORES=$(nproc)
 
+run_keel() {  # run_keel BINARY THREADS PORT LOG (background)
+  KEEL_THREADS="$2" KEEL_PORT=$3 KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn \
+    KEEL_DATA_DIR="$WORK/data" KEEL_STATIC_DIR="$WORK/static" "$1" serve >"$4" 2>&1 &
+}
 start_keel() {  # start_keel THREADS
   KPORT=$(free_port)
-  KEEL_THREADS="$1" KEEL_PORT=$KPORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn \
-    KEEL_DATA_DIR="$WORK/data" KEEL_STATIC_DIR="$WORK/static" ./build/keel serve >"$WORK/keel.log" 2>&1 &
+  run_keel ./build/keel "$1" "$KPORT" "$WORK/keel.log"
   KPID=$!
   wait_port "$KPORT"
+  sleep 1
+}
+start_base() {  # start_base THREADS: the baseline binary
+  BPORT=$(free_port)
+  run_keel "$BASELINE" "$1" "$BPORT" "$WORK/base.log"
+  BPID=$!
+  wait_port "$BPORT"
   sleep 1
 }
 start_nginx() {  # start_nginx WORKERS
@@ -53,6 +68,10 @@ for i in 1 2 3; do
   [[ $i -lt 3 ]] && stop_keel
 done
 idle=$(printf '%s\n' "${idles[@]}" | median)
+base_idles=()
+if [[ -n "$BASELINE" ]]; then
+  for i in 1 2 3; do start_base "$CORES"; base_idles+=("$(rss_kib $BPID)"); stop_base; done
+fi
 before=$(rss_kib $KPID)
 must_200 "http://127.0.0.1:$KPORT/api/health"
 WRK_COUNT=100000 wrk -t1 -c64 -d60s -s bench/wrk_count.lua "http://127.0.0.1:$KPORT/api/health" >/dev/null 2>&1
@@ -65,14 +84,19 @@ declare -A RPS P99
 pair() {  # pair NAME KEEL_THREADS NGINX_WORKERS
   local name="$1" i r p50 p99
   start_keel "$2"; start_nginx "$3"
+  [[ -n "$BASELINE" ]] && start_base "$2"
   must_200 "http://127.0.0.1:$KPORT/api/health"; must_200 "http://127.0.0.1:$NPORT/api/health"
   for i in $(seq 1 "$RUNS"); do
     read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$KPORT/api/health" -t1 -c64 -d10s)
     RPS[$name.keel]+="$r "; P99[$name.keel]+="$p99 "
+    if [[ -n "$BASELINE" ]]; then
+      read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$BPORT/api/health" -t1 -c64 -d10s)
+      RPS[$name.base]+="$r "; P99[$name.base]+="$p99 "
+    fi
     read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$NPORT/api/health" -t1 -c64 -d10s)
     RPS[$name.nginx]+="$r "; P99[$name.nginx]+="$p99 "
   done
-  stop_keel; stop_nginx
+  stop_keel; stop_base; stop_nginx
 }
 med() { printf '%s\n' $1 | median; }
 pair one 1 1
@@ -97,8 +121,21 @@ out="$RESULTS/health-$(bench_stamp).md"
   echo "| idle RSS (median of 3 fresh processes: ${idles[*]}) | $idle | $(awk -v k="$idle" 'BEGIN{printf "%.2f", k/1024}') |"
   echo "| RSS before / after 100,000 requests (wrk -c64) | $before / $after | |"
   echo "| growth | $(( after - before )) | $(awk -v k="$(( after - before ))" 'BEGIN{printf "%.2f", k/1024}') |"
+  if [[ -n "$BASELINE" ]]; then
+    echo
+    echo "Baseline binary measured in the same run ($(basename "$BASELINE"), KEEL_BENCH_BASELINE):"
+    echo
+    echo "| figure | this build | baseline | ratio |"
+    echo "|---|---|---|---|"
+    for name in one all; do
+      k=$(med "${RPS[$name.keel]}"); b=$(med "${RPS[$name.base]}")
+      echo "| req/s, $name | $k | $b | $(awk -v a="$k" -v b="$b" 'BEGIN{printf "%.3f", a/b}') |"
+    done
+    bidle=$(printf '%s\n' "${base_idles[@]}" | median)
+    echo "| idle RSS KiB (median of 3: ${idles[*]} / ${base_idles[*]}) | $idle | $bidle | $(awk -v a="$idle" -v b="$bidle" 'BEGIN{printf "%.3f", a/b}') |"
+  fi
   echo
-  for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}"; done
+  for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}${BASELINE:+; baseline ${RPS[$name.base]}}"; done
 } > "$out"
 cat "$out"
 echo "written: $out"
