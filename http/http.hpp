@@ -108,7 +108,7 @@ class Request {
 
   std::string method;       // "GET", upper case as sent
   std::string target;       // raw request target
-  std::string path;         // percent-decoded path
+  std::string path;         // the target's path as sent (percent-encoded); decoded pieces are in segments
   std::vector<std::string> segments;  // decoded path segments (a '/' inside one stays)
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
@@ -122,7 +122,7 @@ class Request {
   int route_miss_status = 0;
   std::string allow;
   std::vector<ValidationIssue> param_issues;
-  // What auth middleware established (set by routers' auth helpers).
+  // Set by the auth guard (middleware/auth.cpp): the request carries the admin key.
   bool is_admin = false;
 
   std::optional<std::string_view> header(std::string_view name) const { return headers.get(name); }
