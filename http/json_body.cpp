@@ -1,5 +1,7 @@
 #include "http/json_body.hpp"
 
+#include "http/body_cap.hpp"
+
 #include <vector>
 
 namespace keel {
@@ -145,7 +147,7 @@ awaitable<json> read_json_body(Request& req, std::uint64_t cap) {
   auto ct = req.header("Content-Type");
   if (!ct || !is_json_content_type(*ct))
     throw HttpError(415, "Content-Type must be application/json");
-  std::string text = co_await read_body_capped(req, cap);
+  std::string text = co_await read_body_capped(req, body_cap(req, cap));
   co_return parse_json_body(text);
 }
 

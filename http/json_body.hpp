@@ -4,8 +4,13 @@
 #include <nlohmann/json.hpp>
 
 namespace keel {
-// Reads a JSON body (at most `cap` bytes) and parses it with bounds, so that
-// no body under the cap becomes a document many times its size. 413 is about bytes, decided before or
+// RouteSpec::max_body_bytes of JSON routes whose bodies are a form's worth of
+// fields (a booking is a few hundred bytes).
+inline constexpr std::uint64_t kSmallJsonBodyBytes = 64 * 1024;
+
+// Reads a JSON body (at most `cap` bytes, or the route's max_body_bytes when
+// smaller) and parses it with bounds, so that no body under the cap becomes
+// a document many times its size. 413 is about bytes, decided before or
 // while they are read; once the body has arrived, a document refused for
 // what it holds is 422, like malformed JSON:
 //   Content-Type not application/json nor */*+json      -> 415

@@ -231,3 +231,21 @@ TEST(JsonBody, HostileShapesTakeAtMostTwiceTheirBytes) {
 #endif
   }
 }
+
+// A route's own cap (a booking route's 64 KiB) bounds what is read, with a
+// length or without; KEEL_MAX_BODY_MB stays the ceiling.
+TEST(JsonBody, RouteCapBoundsTheBodyRead) {
+  Route small;
+  small.spec.max_body_bytes = kSmallJsonBodyBytes;
+  std::string at_cap = "{\"notes\":\"" + std::string(kSmallJsonBodyBytes - 12, 'x') + "\"}";
+  ASSERT_EQ(at_cap.size(), kSmallJsonBodyBytes);
+  std::string over = at_cap + " ";
+  for (bool chunked : {false, true}) {
+    EXPECT_EQ(read_json(at_cap, "application/json", &small, chunked).status, 200) << chunked;
+    EXPECT_EQ(read_json(over, "application/json", &small, chunked).status, 413) << chunked;
+    EXPECT_EQ(read_json(over, "application/json", nullptr, chunked).status, 200) << chunked;
+  }
+  Route above_ceiling;
+  above_ceiling.spec.max_body_bytes = 2 * kCeiling;
+  EXPECT_EQ(read_json(std::string(kCeiling + 1, ' '), "application/json", &above_ceiling).status, 413);
+}
