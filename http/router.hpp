@@ -55,6 +55,7 @@ struct RouteSpec {
   std::vector<ResponseSpec> responses;
   std::vector<std::string> security;  // names of security schemes; any one suffices
   bool include_in_schema = true;
+  std::uint64_t max_body_bytes = 0;  // a buffered body's cap below KEEL_MAX_BODY_MB (0: that ceiling)
 };
 
 struct Route {

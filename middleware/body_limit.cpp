@@ -1,6 +1,6 @@
 #include "middleware/body_limit.hpp"
 
-#include "http/router.hpp"
+#include "http/body_cap.hpp"
 
 namespace keel {
 
@@ -8,7 +8,7 @@ Guard body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload) {
   return [max_body, max_upload](Request& req) -> std::optional<Response> {
     if (req.body && req.route) {
       auto cl = req.body->content_length();
-      std::uint64_t cap = req.route->spec.body == BodyKind::stream ? max_upload : max_body;
+      std::uint64_t cap = req.route->spec.body == BodyKind::stream ? max_upload : body_cap(req, max_body);
       if (cl && *cl > cap) {
         Response r = Response::error(413, "request body too large: " + std::to_string(*cl) + " bytes, the limit is " +
                                               std::to_string(cap));

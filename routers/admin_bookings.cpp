@@ -61,6 +61,7 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
                   .params = {ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true}},
                   .body = BodyKind::json, .security = kAdminSecurity};
   patch.request_body = RequestBodySpec{{{"application/json", booking_schemas::status_model().json_schema()}}};
+  patch.max_body_bytes = kSmallJsonBodyBytes;
   patch.responses = admin_errors();
   patch.responses.insert(patch.responses.begin(), ResponseSpec{200, "The booking", booking_schemas::booking_schema(false)});
   patch.responses.push_back(schemas::error_response(404, "No such booking"));

@@ -26,6 +26,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
                                   "Overlapping a non-cancelled booking of the same service answers 409.",
                    .tag = "bookings", .operation_id = "create_booking", .body = BodyKind::json};
   create.request_body = RequestBodySpec{{{"application/json", booking_schemas::create_model().json_schema()}}};
+  create.max_body_bytes = kSmallJsonBodyBytes;
   create.responses = {{201, "Created", booking_schemas::booking_schema(true)},
                       error_response(409, "The slot overlaps another booking of the same service"),
                       error_response(413, "Body too large"),
