@@ -1,7 +1,7 @@
 #include "http/file/conditional.hpp"
 
 #include "http/file/etag.hpp"
-#include "http/file/http_date.hpp"
+#include "http/text/http_date.hpp"
 
 namespace keel::http_file {
 namespace {
@@ -37,7 +37,7 @@ Cond if_match(std::string_view value, const Validators& v) {
 Cond if_unmodified_since(std::string_view value, const Validators& v) {
   value = trim(value);
   if (value.empty() || !v.last_modified) return Cond::none;
-  const auto date = parse_http_date(value);
+  const auto date = text::parse_http_date(value);
   if (!date) return Cond::none;
   return *v.last_modified <= *date ? Cond::is_true : Cond::is_false;
 }
@@ -52,7 +52,7 @@ Cond if_none_match(std::string_view value, const Validators& v) {
 Cond if_modified_since(Method method, std::string_view value, const Validators& v) {
   value = trim(value);
   if (method == Method::other || value.empty() || !v.last_modified) return Cond::none;
-  const auto date = parse_http_date(value);
+  const auto date = text::parse_http_date(value);
   if (!date) return Cond::none;
   return *v.last_modified <= *date ? Cond::is_false : Cond::is_true;
 }
@@ -84,7 +84,7 @@ bool if_range_allows_range(std::string_view if_range, const Validators& validato
   if (if_range.front() == '"' || if_range.substr(0, 2) == "W/") {
     return strong_compare(if_range, validators.etag);
   }
-  const auto date = parse_http_date(if_range);
+  const auto date = text::parse_http_date(if_range);
   return date && validators.last_modified && *date == *validators.last_modified;
 }
 
