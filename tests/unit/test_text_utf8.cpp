@@ -7,6 +7,14 @@
 using namespace keel::text;
 using namespace std::string_literals;
 
+TEST(Utf8, LengthAndValidity) {
+  EXPECT_EQ(utf8_length("Zoë"), 3u);
+  EXPECT_EQ(utf8_length("Дмитрий"), 7u);
+  EXPECT_TRUE(valid_utf8("Ελένη"));
+  EXPECT_FALSE(valid_utf8("\xff\xfe"));
+  EXPECT_FALSE(valid_utf8("\xc3"));
+}
+
 TEST(Utf8, ValidatorTable) {
   struct Case {
     std::string bytes;
