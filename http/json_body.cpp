@@ -1,13 +1,14 @@
 #include "http/json_body.hpp"
 
+#include "http/text/ascii.hpp"
+
 namespace keel {
 
 bool is_json_content_type(std::string_view ct) {
-  auto semi = ct.find(';');
-  std::string_view media = ct.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  if (iequals(media, "application/json")) return true;
-  return media.size() > 5 && iequals(media.substr(media.size() - 5), "+json") && media.find('/') != std::string_view::npos;
+  const std::string_view media = text::trim(ct.substr(0, ct.find(';')));
+  if (text::iequals(media, "application/json")) return true;
+  return media.size() > 5 && text::iequals(media.substr(media.size() - 5), "+json") &&
+         media.find('/') != std::string_view::npos;
 }
 
 awaitable<nlohmann::json> read_json_body(Request& req, std::uint64_t cap) {

@@ -4,6 +4,7 @@
 #include "http/request_arena.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_head.hpp"
+#include "http/text/ascii.hpp"
 #include "http/text/http_date.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -211,7 +212,7 @@ class ConnBody final : public BodyReader {
       remaining_ = length_;
     }
     auto expect = req.headers.get("Expect");
-    expect_continue_ = expect && iequals(*expect, "100-continue");
+    expect_continue_ = expect && text::iequals(*expect, "100-continue");
   }
 
   awaitable<std::size_t> read_some(std::span<char> buf) override {
