@@ -71,7 +71,9 @@ std::optional<std::string> parse_part_headers(std::string_view text, PartHeaders
   if (name == nullptr) return "multipart part Content-Disposition has no name";
   out.name = name->value;
 
-  out.filename = text::disposition_filename(*header).name;
+  auto filename = text::disposition_filename(*header);
+  if (filename.problem) return "multipart part Content-Disposition " + *filename.problem;
+  out.filename = std::move(filename.name);
   if (out.filename) strip_directories(*out.filename);
   return std::nullopt;
 }

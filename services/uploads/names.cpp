@@ -1,5 +1,6 @@
 #include "services/uploads/names.hpp"
 
+#include "http/http.hpp"
 #include "http/text/ascii.hpp"
 #include "http/text/header_params.hpp"
 #include "http/text/percent.hpp"
@@ -34,15 +35,19 @@ std::string clean_filename(std::string_view raw) {
 std::optional<std::string> filename_from_x_filename(std::string_view value) {
   auto d = text::percent_decode(text::trim(value));
   if (!d || d->empty()) return std::nullopt;
+  // Refused rather than cleaned up: the client meant some name, and a
+  // guess at it (or the database's refusal of the bytes) helps nobody.
+  if (!text::valid_utf8(*d)) throw HttpError(400, "X-Filename is not valid UTF-8 once percent-decoded");
   return clean_filename(*d);
 }
 
 std::optional<std::string> filename_from_content_disposition(std::string_view v) {
   const auto header = text::parse_param_header(v);
   if (!header) return std::nullopt;
-  const auto filename = text::disposition_filename(*header).name;
-  if (!filename || filename->empty()) return std::nullopt;
-  return clean_filename(*filename);
+  auto filename = text::disposition_filename(*header);
+  if (filename.problem) throw HttpError(400, "Content-Disposition " + *filename.problem);
+  if (!filename.name || filename.name->empty()) return std::nullopt;
+  return clean_filename(*filename.name);
 }
 
 bool valid_upload_id(std::string_view id) {
