@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -111,9 +113,8 @@ const std::vector<Option>& options() {
          std::string cur;
          std::istringstream in(v);
          while (std::getline(in, cur, ',')) {
-           auto b = cur.find_first_not_of(" \t");
-           auto e = cur.find_last_not_of(" \t");
-           if (b != std::string::npos) c.cors_origins.push_back(cur.substr(b, e - b + 1));
+           const std::string_view origin = text::trim(cur);
+           if (!origin.empty()) c.cors_origins.emplace_back(origin);
          }
        }, "(none)"},
       {"KEEL_MAX_CONNECTIONS", "--max-connections", "open connections at most",

@@ -1,27 +1,15 @@
 #include "http/http.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <unistd.h>
 
 namespace keel {
 
-namespace {
-// ASCII case folding: header names and tokens are ASCII (RFC 9110), and
-// std::tolower would consult the locale for every byte.
-constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-}  // namespace
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  return true;
-}
-
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [k, v] : fields_)
-    if (iequals(k, name)) return std::string_view(v);
+    if (text::iequals(k, name)) return std::string_view(v);
   return std::nullopt;
 }
 
@@ -40,7 +28,7 @@ void Headers::add(std::string_view name, std::string_view value) {
 }
 
 void Headers::remove(std::string_view name) {
-  std::erase_if(fields_, [&](const Field& f) { return iequals(f.first, name); });
+  std::erase_if(fields_, [&](const Field& f) { return text::iequals(f.first, name); });
 }
 
 HttpError::HttpError(int s, nlohmann::json d, Headers h)

@@ -1,6 +1,7 @@
 #include "http/json_body.hpp"
 
 #include "http/body_cap.hpp"
+#include "http/text/ascii.hpp"
 
 #include <vector>
 
@@ -117,11 +118,10 @@ class BoundedDomBuilder {
 }  // namespace
 
 bool is_json_content_type(std::string_view ct) {
-  auto semi = ct.find(';');
-  std::string_view media = ct.substr(0, semi);
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  if (iequals(media, "application/json")) return true;
-  return media.size() > 5 && iequals(media.substr(media.size() - 5), "+json") && media.find('/') != std::string_view::npos;
+  const std::string_view media = text::trim(ct.substr(0, ct.find(';')));
+  if (text::iequals(media, "application/json")) return true;
+  return media.size() > 5 && text::iequals(media.substr(media.size() - 5), "+json") &&
+         media.find('/') != std::string_view::npos;
 }
 
 json parse_json_body(std::string_view text) {

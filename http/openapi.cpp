@@ -1,5 +1,7 @@
 #include "http/openapi.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -32,11 +34,6 @@ namespace {
 
 const std::set<std::string> kMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 const std::set<std::string> kParamLocations = {"query", "header", "path", "cookie"};
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool valid_component_key(const std::string& k) {
   if (k.empty()) return false;
@@ -96,12 +93,12 @@ json schema_for_piece(const std::string& type) {
 }
 
 std::string default_operation_id(const std::string& method, const std::string& path) {
-  std::string id = lower(method);
+  std::string id = text::to_lower(method);
   bool sep = true;
   for (char c : path) {
     if (std::isalnum(static_cast<unsigned char>(c))) {
       if (sep) id += '_';
-      id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      id += text::ascii_lower(c);
       sep = false;
     } else {
       sep = true;
@@ -139,7 +136,7 @@ json document(const Router& router, const Info& info, std::vector<std::string>* 
     const RouteSpec& spec = route.spec;
     if (!spec.include_in_schema) continue;
     const std::string where = spec.method + " " + spec.path;
-    const std::string method = lower(spec.method);
+    const std::string method = text::to_lower(spec.method);
     if (!kMethods.count(method)) {
       warnings.push_back(where + ": method not expressible in OpenAPI; left out");
       continue;

@@ -1,5 +1,7 @@
 #include "http/response_head.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <charconv>
 #include <cstring>
 
@@ -10,10 +12,10 @@ namespace {
 // The framing fields are the server's to write: handlers' copies are dropped.
 bool server_owned(std::string_view name) {
   switch (name.size()) {
-    case 4: return iequals(name, "Date");
-    case 10: return iequals(name, "Connection");
-    case 14: return iequals(name, "Content-Length");
-    case 17: return iequals(name, "Transfer-Encoding");
+    case 4: return text::iequals(name, "Date");
+    case 10: return text::iequals(name, "Connection");
+    case 14: return text::iequals(name, "Content-Length");
+    case 17: return text::iequals(name, "Transfer-Encoding");
     default: return false;
   }
 }

@@ -4,6 +4,8 @@
 #include "http/request_arena.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_head.hpp"
+#include "http/text/ascii.hpp"
+#include "http/text/http_date.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -59,17 +61,13 @@ Clock::duration seconds(double s) {
 // RFC 9110 Date header, formatted once per second per thread.
 const std::string& http_date_now() {
   thread_local std::time_t last = 0;
-  thread_local std::string text;
+  thread_local std::string formatted;
   std::time_t now = std::time(nullptr);
   if (now != last) {
-    char buf[64];
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    text = buf;
+    formatted = text::format_http_date(now);
     last = now;
   }
-  return text;
+  return formatted;
 }
 
 bool body_allowed(int status) { return !(status < 200 || status == 204 || status == 304); }
@@ -214,7 +212,7 @@ class ConnBody final : public BodyReader {
       remaining_ = length_;
     }
     auto expect = req.headers.get("Expect");
-    expect_continue_ = expect && iequals(*expect, "100-continue");
+    expect_continue_ = expect && text::iequals(*expect, "100-continue");
   }
 
   awaitable<std::size_t> read_some(std::span<char> buf) override {

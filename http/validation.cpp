@@ -1,31 +1,13 @@
 #include "http/validation.hpp"
 
+#include "http/text/iso_datetime.hpp"
+#include "http/text/utf8.hpp"
+
 #include <charconv>
-#include <ctime>
 
 namespace keel::validation {
 
 using nlohmann::json;
-
-std::size_t utf8_length(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += len;
-  }
-  return true;
-}
 
 bool valid_email(std::string_view s) {
   if (s.empty() || s.size() > 254) return false;
@@ -39,88 +21,6 @@ bool valid_email(std::string_view s) {
   if (dot == std::string_view::npos || dot == 0 || domain.back() == '.') return false;
   if (domain.find("..") != std::string_view::npos) return false;
   return true;
-}
-
-namespace {
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  out = v;
-  return true;
-}
-
-// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-}  // namespace
-
-std::optional<std::int64_t> parse_datetime(std::string_view s, bool require_offset) {
-  int Y, M, D, h = 0, m = 0, sec = 0;
-  if (!digits(s, 0, 4, Y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, M) || s[7] != '-' || !digits(s, 8, 2, D))
-    return std::nullopt;
-  if (M < 1 || M > 12 || D < 1) return std::nullopt;
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (D > mdays[M - 1] + (M == 2 && leap(Y) ? 1 : 0)) return std::nullopt;
-  std::size_t i = 10;
-  std::int64_t offset = 0;
-  if (i == s.size()) {
-    if (require_offset) return std::nullopt;
-  } else {
-    if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return std::nullopt;
-    ++i;
-    if (!digits(s, i, 2, h) || i + 2 >= s.size() || s[i + 2] != ':' || !digits(s, i + 3, 2, m)) return std::nullopt;
-    i += 5;
-    if (i < s.size() && s[i] == ':') {
-      if (!digits(s, i + 1, 2, sec)) return std::nullopt;
-      i += 3;
-      if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
-        ++i;
-        std::size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        if (i == start || i - start > 9) return std::nullopt;
-      }
-    }
-    if (h > 23 || m > 59 || sec > 59) return std::nullopt;
-    if (i == s.size()) {
-      if (require_offset) return std::nullopt;
-    } else if (s[i] == 'Z' || s[i] == 'z') {
-      if (++i != s.size()) return std::nullopt;
-    } else if (s[i] == '+' || s[i] == '-') {
-      int oh, om;
-      int sign = s[i] == '-' ? -1 : 1;
-      if (!digits(s, i + 1, 2, oh)) return std::nullopt;
-      std::size_t j = i + 3;
-      if (j < s.size() && s[j] == ':') ++j;
-      if (!digits(s, j, 2, om) || j + 2 != s.size() || oh > 23 || om > 59) return std::nullopt;
-      offset = sign * (oh * 3600 + om * 60);
-    } else {
-      return std::nullopt;
-    }
-  }
-  return days_from_civil(Y, static_cast<unsigned>(M), static_cast<unsigned>(D)) * 86400 + h * 3600 + m * 60 + sec - offset;
-}
-
-std::string format_utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 json Model::field_schema(const Field& f) const {
@@ -194,7 +94,12 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
     return;
   }
   const std::string& s = v.get_ref<const std::string&>();
-  std::size_t len = utf8_length(s);
+  // JSON text is UTF-8 already; a percent-decoded query value may not be.
+  if (!text::valid_utf8(s)) {
+    out.push_back({loc, "Input should be a valid string, unable to parse raw data as a unicode string", "string_unicode"});
+    return;
+  }
+  std::size_t len = text::utf8_length(s);
   if (f.min_length && len < *f.min_length) {
     out.push_back({loc, "String should have at least " + std::to_string(*f.min_length) + (*f.min_length == 1 ? " character" : " characters"),
                    "string_too_short"});
@@ -209,8 +114,8 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
       if (!valid_email(s)) out.push_back({loc, "value is not a valid email address", "value_error"});
       break;
     case Kind::datetime:
-      if (!parse_datetime(s, true)) {
-        bool no_tz = parse_datetime(s, false).has_value();
+      if (!text::parse_iso_datetime(s, true)) {
+        bool no_tz = text::parse_iso_datetime(s, false).has_value();
         if (no_tz) out.push_back({loc, "Input should have timezone info", "timezone_aware"});
         else out.push_back({loc, "Input should be a valid datetime in ISO 8601 format with a UTC offset", "datetime_parsing"});
       }
@@ -278,7 +183,7 @@ std::vector<ValidationIssue> Model::validate_query(const std::vector<std::pair<s
       check_value(f, json(n), loc, out);
     } else if (f.kind == Kind::datetime) {
       // Filters also accept a bare date (midnight UTC).
-      if (!parse_datetime(*value, false))
+      if (!text::parse_iso_datetime(*value, false))
         out.push_back({loc, "Input should be a valid date or datetime in ISO 8601 format", "datetime_parsing"});
     } else {
       check_value(f, json(*value), loc, out);

@@ -3,6 +3,7 @@
 // errors) and it produces the JSON Schema for the OpenAPI document, so the
 // documented rules and the enforced rules cannot drift apart.
 #include "http/http.hpp"
+#include "http/text/utf8.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,14 +45,8 @@ struct Model {
 
 // Validity rules exposed for unit tests and reuse.
 bool valid_email(std::string_view s);
-std::size_t utf8_length(std::string_view s);
-bool valid_utf8(std::string_view s);
 
-// ISO 8601 date-time with an offset ("2026-12-01T09:30:00+01:00", "...Z",
-// fractional seconds allowed) -> seconds since the epoch, UTC.
-// require_offset=false also accepts a bare date ("2026-12-01", midnight UTC)
-// for filters.
-std::optional<std::int64_t> parse_datetime(std::string_view s, bool require_offset = true);
-std::string format_utc(std::int64_t epoch_seconds);  // "2026-12-01T08:30:00Z"
+// Callers not yet moved to text::valid_utf8 (routers/uploads.cpp) find it here.
+using text::valid_utf8;
 
 }  // namespace keel::validation

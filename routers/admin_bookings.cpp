@@ -2,6 +2,7 @@
 
 #include "http/json_body.hpp"
 #include "http/credentials.hpp"
+#include "http/text/iso_datetime.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
 #include "routers/schemas.hpp"
@@ -31,8 +32,8 @@ bookings::ListFilter list_filter_from(const Request& req) {
   bookings::ListFilter f;
   if (auto v = req.query_param("status")) f.status = std::string(*v);
   if (auto v = req.query_param("service")) f.service = std::string(*v);
-  if (auto v = req.query_param("from")) f.from = validation::parse_datetime(*v, false);
-  if (auto v = req.query_param("to")) f.to = validation::parse_datetime(*v, false);
+  if (auto v = req.query_param("from")) f.from = text::parse_iso_datetime(*v, false);
+  if (auto v = req.query_param("to")) f.to = text::parse_iso_datetime(*v, false);
   if (auto v = req.query_param("limit")) f.limit = static_cast<int>(to_int(*v));
   if (auto v = req.query_param("offset")) f.offset = to_int(*v);
   return f;

@@ -1,5 +1,7 @@
 #include "routers/booking_schemas.hpp"
 
+#include "http/text/iso_datetime.hpp"
+
 namespace keel::booking_schemas {
 
 using validation::Field;
@@ -84,7 +86,7 @@ json to_json(const bookings::Booking& b) {
           {"email", b.email},
           {"phone", b.phone ? json(*b.phone) : json(nullptr)},
           {"service", b.service},
-          {"starts_at", validation::format_utc(b.starts_at)},
+          {"starts_at", text::format_iso_utc(b.starts_at)},
           {"duration_minutes", b.duration_minutes},
           {"notes", b.notes ? json(*b.notes) : json(nullptr)},
           {"status", b.status},
@@ -98,7 +100,7 @@ bookings::NewBooking new_booking_from(const json& body) {
   nb.email = body.at("email").get<std::string>();
   if (auto it = body.find("phone"); it != body.end() && it->is_string()) nb.phone = it->get<std::string>();
   nb.service = body.at("service").get<std::string>();
-  nb.starts_at = *validation::parse_datetime(body.at("starts_at").get<std::string>());
+  nb.starts_at = *text::parse_iso_datetime(body.at("starts_at").get<std::string>());
   nb.duration_minutes = body.at("duration_minutes").get<int>();
   if (auto it = body.find("notes"); it != body.end() && it->is_string()) nb.notes = it->get<std::string>();
   return nb;

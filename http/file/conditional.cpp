@@ -1,16 +1,11 @@
 #include "http/file/conditional.hpp"
 
 #include "http/file/etag.hpp"
-#include "http/file/http_date.hpp"
+#include "http/text/ascii.hpp"
+#include "http/text/http_date.hpp"
 
 namespace keel::http_file {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 enum class Cond { none, is_true, is_false };
 
@@ -28,31 +23,31 @@ bool list_matches(const EntityTagList& list, std::string_view etag, bool strong)
 }
 
 Cond if_match(std::string_view value, const Validators& v) {
-  value = trim(value);
+  value = text::trim(value);
   if (value.empty()) return Cond::none;
   const auto list = parse_entity_tag_list(value);
   return list && list_matches(*list, v.etag, true) ? Cond::is_true : Cond::is_false;
 }
 
 Cond if_unmodified_since(std::string_view value, const Validators& v) {
-  value = trim(value);
+  value = text::trim(value);
   if (value.empty() || !v.last_modified) return Cond::none;
-  const auto date = parse_http_date(value);
+  const auto date = text::parse_http_date(value);
   if (!date) return Cond::none;
   return *v.last_modified <= *date ? Cond::is_true : Cond::is_false;
 }
 
 Cond if_none_match(std::string_view value, const Validators& v) {
-  value = trim(value);
+  value = text::trim(value);
   if (value.empty()) return Cond::none;
   const auto list = parse_entity_tag_list(value);
   return list && list_matches(*list, v.etag, false) ? Cond::is_false : Cond::is_true;
 }
 
 Cond if_modified_since(Method method, std::string_view value, const Validators& v) {
-  value = trim(value);
+  value = text::trim(value);
   if (method == Method::other || value.empty() || !v.last_modified) return Cond::none;
-  const auto date = parse_http_date(value);
+  const auto date = text::parse_http_date(value);
   if (!date) return Cond::none;
   return *v.last_modified <= *date ? Cond::is_false : Cond::is_true;
 }
@@ -79,12 +74,12 @@ Precondition evaluate_preconditions(Method method, const RequestHeaders& request
 }
 
 bool if_range_allows_range(std::string_view if_range, const Validators& validators) {
-  if_range = trim(if_range);
+  if_range = text::trim(if_range);
   if (if_range.empty()) return true;
   if (if_range.front() == '"' || if_range.substr(0, 2) == "W/") {
     return strong_compare(if_range, validators.etag);
   }
-  const auto date = parse_http_date(if_range);
+  const auto date = text::parse_http_date(if_range);
   return date && validators.last_modified && *date == *validators.last_modified;
 }
 

@@ -1,9 +1,9 @@
 #include "http/file/etag.hpp"
 
+#include "http/text/ascii.hpp"
+
 namespace keel::http_file {
 namespace {
-
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
 // etagc = %x21 / %x23-7E / obs-text
 bool is_etagc(char c) {
@@ -47,8 +47,7 @@ bool weak_compare(std::string_view a, std::string_view b) {
 }
 
 std::optional<EntityTagList> parse_entity_tag_list(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  s = text::trim(s);
   EntityTagList list;
   if (s == "*") {
     list.any = true;
@@ -56,7 +55,7 @@ std::optional<EntityTagList> parse_entity_tag_list(std::string_view s) {
   }
   std::size_t i = 0;
   while (i < s.size()) {
-    if (is_ows(s[i]) || s[i] == ',') {
+    if (text::is_ows(s[i]) || s[i] == ',') {
       ++i;
       continue;
     }
@@ -64,7 +63,7 @@ std::optional<EntityTagList> parse_entity_tag_list(std::string_view s) {
     if (n == 0) return std::nullopt;
     list.tags.push_back(*parse_entity_tag(s.substr(i, n)));
     i += n;
-    while (i < s.size() && is_ows(s[i])) ++i;
+    while (i < s.size() && text::is_ows(s[i])) ++i;
     if (i < s.size() && s[i] != ',') return std::nullopt;
   }
   if (list.tags.empty()) return std::nullopt;

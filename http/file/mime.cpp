@@ -1,5 +1,7 @@
 #include "http/file/mime.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <array>
 #include <string>
 #include <utility>
@@ -54,10 +56,7 @@ std::string_view mime_type_for_path(std::string_view path) {
   if (dot == std::string_view::npos || dot + 1 == base.size()) return kDefault;
   const std::string_view ext = base.substr(dot + 1);
   if (ext.size() > 8) return kDefault;
-  std::string lower(ext);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string lower = text::to_lower(ext);
   for (const auto& [e, type] : kTypes) {
     if (e == lower) return type;
   }

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "http/file/http_date.hpp"
+#include "http/text/http_date.hpp"
 
 namespace keel::http_file {
 namespace {
@@ -19,7 +19,7 @@ bool is_valid_boundary(std::string_view b) {
 
 void add_validators(Plan& plan, const Validators& v) {
   if (!v.etag.empty()) plan.headers.emplace_back("ETag", std::string(v.etag));
-  if (v.last_modified) plan.headers.emplace_back("Last-Modified", format_http_date(*v.last_modified));
+  if (v.last_modified) plan.headers.emplace_back("Last-Modified", text::format_http_date(*v.last_modified));
 }
 
 void set_full(Plan& plan, const PlanInput& in, std::string_view type) {

@@ -1,5 +1,7 @@
 #include "http/file/range.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -7,12 +9,6 @@ namespace keel::http_file {
 namespace {
 
 constexpr std::uint64_t kInfinity = std::numeric_limits<std::uint64_t>::max();
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // 1*DIGIT, saturating: a position past any real file is still a position.
 std::optional<std::uint64_t> parse_digits(std::string_view s) {
@@ -26,29 +22,23 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) {
   return v;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x - 'A' + 'a' : x) == (y >= 'A' && y <= 'Z' ? y - 'A' + 'a' : y);
-         });
-}
-
 }  // namespace
 
 std::optional<ParsedRange> parse_range(std::string_view header, std::uint64_t size) {
-  header = trim(header);
+  header = text::trim(header);
   const std::size_t eq = header.find('=');
-  if (eq == std::string_view::npos || !iequals(header.substr(0, eq), "bytes")) return std::nullopt;
+  if (eq == std::string_view::npos || !text::iequals(header.substr(0, eq), "bytes")) return std::nullopt;
   std::string_view set = header.substr(eq + 1);
 
   ParsedRange out;
   while (true) {
     const std::size_t comma = set.find(',');
-    const std::string_view spec = trim(set.substr(0, comma));
+    const std::string_view spec = text::trim(set.substr(0, comma));
     if (!spec.empty()) {
       const std::size_t dash = spec.find('-');
       if (dash == std::string_view::npos) return std::nullopt;
-      const std::string_view first = trim(spec.substr(0, dash));
-      const std::string_view last = trim(spec.substr(dash + 1));
+      const std::string_view first = text::trim(spec.substr(0, dash));
+      const std::string_view last = text::trim(spec.substr(dash + 1));
       ++out.specs;
       if (first.empty()) {
         // suffix-range: the last N bytes

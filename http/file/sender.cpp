@@ -2,6 +2,7 @@
 
 #include "http/random_id.hpp"
 #include "http/file/plan.hpp"
+#include "http/text/ascii.hpp"
 
 namespace keel::file_sender {
 
@@ -10,7 +11,7 @@ namespace {
 std::string joined(const Request& req, std::string_view name) {
   std::string out;
   for (const auto& [k, v] : req.headers.fields()) {
-    if (!iequals(k, name)) continue;
+    if (!text::iequals(k, name)) continue;
     if (!out.empty()) out += ", ";
     out += v;
   }

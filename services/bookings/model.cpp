@@ -1,6 +1,6 @@
 #include "services/bookings/model.hpp"
 
-#include "http/validation.hpp"
+#include "http/text/iso_datetime.hpp"
 
 #include <cstdio>
 
@@ -19,7 +19,7 @@ std::string reference_code(std::int64_t id) {
 }
 
 std::string to_sql_datetime(std::int64_t t) {
-  std::string iso = validation::format_utc(t);  // 2026-12-01T08:30:00Z
+  std::string iso = text::format_iso_utc(t);  // 2026-12-01T08:30:00Z
   iso[10] = ' ';
   iso.pop_back();
   return iso;
@@ -30,7 +30,7 @@ std::optional<std::int64_t> from_sql_datetime(std::string_view s) {
   if (iso.size() != 19) return std::nullopt;
   iso[10] = 'T';
   iso += 'Z';
-  return validation::parse_datetime(iso);
+  return text::parse_iso_datetime(iso);
 }
 
 std::string sql_to_iso(std::string_view s) {

@@ -1,5 +1,6 @@
 #include "services/db/migration_plan.hpp"
 
+#include "http/text/ascii.hpp"
 #include "services/db/errors.hpp"
 #include "services/crypto/sha256.hpp"
 
@@ -8,16 +9,8 @@
 namespace keel::db {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool is_comment_line(std::string_view line) {
-  const std::string_view t = trim(line);
+  const std::string_view t = text::trim(line, text::kWhitespace);
   return t.substr(0, 2) == "--" || t.substr(0, 1) == "#";
 }
 
@@ -26,7 +19,7 @@ bool has_sql(std::string_view piece) {
   while (!piece.empty()) {
     const auto nl = piece.find('\n');
     const std::string_view line = piece.substr(0, nl);
-    if (!trim(line).empty() && !is_comment_line(line)) return true;
+    if (!text::trim(line, text::kWhitespace).empty() && !is_comment_line(line)) return true;
     if (nl == std::string_view::npos) break;
     piece.remove_prefix(nl + 1);
   }
@@ -55,13 +48,13 @@ std::vector<std::string> split_statements(std::string_view sql) {
   std::size_t pos = 0;    // of the current line
   auto flush = [&](std::size_t end) {
     const std::string_view piece = sql.substr(start, end - start);
-    if (has_sql(piece)) out.emplace_back(trim(piece));
+    if (has_sql(piece)) out.emplace_back(text::trim(piece, text::kWhitespace));
   };
   while (pos < sql.size()) {
     const auto nl = sql.find('\n', pos);
     const std::size_t line_end = nl == std::string_view::npos ? sql.size() : nl;
     const std::string_view line = sql.substr(pos, line_end - pos);
-    const std::string_view t = trim(line);
+    const std::string_view t = text::trim(line, text::kWhitespace);
     if (!t.empty() && t.back() == ';' && !is_comment_line(line)) {
       // The ';' is the last non-blank character: end the statement before it.
       const std::size_t semi = pos + line.find_last_of(';');

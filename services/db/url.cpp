@@ -1,36 +1,10 @@
 #include "services/db/url.hpp"
 
+#include "http/text/percent.hpp"
+
 #include <charconv>
 
 namespace keel::db {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hex_value(s[i + 1]);
-    const int lo = hex_value(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::optional<DbUrl> parse_db_url(std::string_view url) {
   std::string_view rest;
@@ -55,11 +29,11 @@ std::optional<DbUrl> parse_db_url(std::string_view url) {
 
   DbUrl out;
   const auto colon = userinfo.find(':');
-  auto user = percent_decode(userinfo.substr(0, colon));
+  auto user = text::percent_decode(userinfo.substr(0, colon));
   if (!user || user->empty()) return std::nullopt;
   out.user = std::move(*user);
   if (colon != std::string_view::npos) {
-    auto password = percent_decode(userinfo.substr(colon + 1));
+    auto password = text::percent_decode(userinfo.substr(colon + 1));
     if (!password) return std::nullopt;
     out.password = std::move(*password);
   }
@@ -93,7 +67,7 @@ std::optional<DbUrl> parse_db_url(std::string_view url) {
     out.port = value;
   }
 
-  auto database = percent_decode(path);
+  auto database = text::percent_decode(path);
   if (!database) return std::nullopt;
   out.database = std::move(*database);
   return out;

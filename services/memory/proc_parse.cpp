@@ -1,12 +1,11 @@
 #include "services/memory/proc_parse.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <charconv>
 
 namespace keel::memory {
 namespace {
-
-constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
-constexpr bool is_space(char c) { return is_blank(c) || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
 // Splits off the next line (without its '\n') from `text`.
 std::string_view next_line(std::string_view& text) {
@@ -16,22 +15,16 @@ std::string_view next_line(std::string_view& text) {
   return line;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Parses an unsigned decimal number at the start of `s` (after blanks). The
 // number must be followed by the end of `s` or by whitespace.
 std::optional<std::uint64_t> leading_number(std::string_view s) {
-  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  s = text::trim_start(s);
   std::uint64_t value = 0;
   const char* first = s.data();
   const char* last = s.data() + s.size();
   const auto [ptr, ec] = std::from_chars(first, last, value);
   if (ec != std::errc{} || ptr == first) return std::nullopt;
-  if (ptr != last && !is_space(*ptr)) return std::nullopt;
+  if (ptr != last && !text::is_whitespace(*ptr)) return std::nullopt;
   return value;
 }
 
@@ -79,10 +72,10 @@ bool has_controller(std::string_view list, std::string_view wanted) {
 }  // namespace
 
 std::optional<std::uint64_t> parse_statm_rss_pages(std::string_view statm) {
-  statm = trim(statm);
+  statm = text::trim(statm, text::kWhitespace);
   // First field (total program size), must be a number.
   std::size_t i = 0;
-  while (i < statm.size() && !is_space(statm[i])) ++i;
+  while (i < statm.size() && !text::is_whitespace(statm[i])) ++i;
   if (i == 0 || !leading_number(statm.substr(0, i))) return std::nullopt;
   if (i == statm.size()) return std::nullopt;  // no second field
   return leading_number(statm.substr(i));
@@ -112,12 +105,12 @@ std::optional<std::string> cgroup_v1_memory_path(std::string_view proc_self_cgro
   return std::nullopt;
 }
 
-std::optional<std::uint64_t> parse_cgroup_limit(std::string_view text) {
-  text = trim(text);
-  if (text.empty() || text == "max") return std::nullopt;
+std::optional<std::uint64_t> parse_cgroup_limit(std::string_view contents) {
+  const std::string_view v = text::trim(contents, text::kWhitespace);
+  if (v.empty() || v == "max") return std::nullopt;
   std::uint64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+  if (ec != std::errc{} || ptr != v.data() + v.size()) return std::nullopt;
   return value;
 }
 
@@ -125,7 +118,7 @@ std::optional<std::uint64_t> parse_memory_stat(std::string_view memory_stat, std
   if (key.empty()) return std::nullopt;
   while (!memory_stat.empty()) {
     const std::string_view line = next_line(memory_stat);
-    if (line.size() > key.size() && line.starts_with(key) && is_blank(line[key.size()])) {
+    if (line.size() > key.size() && line.starts_with(key) && text::is_ows(line[key.size()])) {
       return leading_number(line.substr(key.size()));
     }
   }

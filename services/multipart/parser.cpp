@@ -1,6 +1,8 @@
 #include "services/multipart/parser.hpp"
 
-#include <cstdint>
+#include "http/text/ascii.hpp"
+#include "http/text/header_params.hpp"
+
 #include <cstring>
 #include <utility>
 
@@ -11,196 +13,6 @@ namespace {
 // transport-padding). Capped so a pending match stays small; more than this
 // and the "\r\n--boundary" is taken as ordinary data.
 constexpr std::size_t kMaxPadding = 32;
-
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-bool is_ctl(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return u < 0x20 || u == 0x7f;
-}
-
-bool is_tchar(char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-struct Param {
-  std::string name;  // lower-cased
-  std::string value;
-};
-
-// `value *( OWS ";" OWS name OWS "=" OWS (token | quoted-string) )`, the
-// shape shared by Content-Type and Content-Disposition. Unquoted values are
-// read leniently (anything but separators, whitespace and controls).
-// Repeated parameter names are rejected: two readers could pick different
-// ones. In quoted strings a backslash escapes only '"' and '\', so that
-// Windows paths such as "C:\dir\a.txt" survive (as Go's mime package does).
-bool parse_params(std::string_view s, std::string_view& value, std::vector<Param>& params) {
-  s = trim_ows(s);
-  std::size_t i = s.find(';');
-  value = trim_ows(s.substr(0, i));
-  if (value.empty()) return false;
-  if (i == std::string_view::npos) return true;
-  const std::size_t n = s.size();
-  while (i < n) {
-    // At a ';'.
-    ++i;
-    while (i < n && is_ows(s[i])) ++i;
-    if (i == n) break;
-    if (s[i] == ';') continue;
-    const std::size_t name_begin = i;
-    while (i < n && is_tchar(s[i])) ++i;
-    if (i == name_begin) return false;
-    Param p;
-    for (char c : s.substr(name_begin, i - name_begin)) p.name.push_back(ascii_lower(c));
-    while (i < n && is_ows(s[i])) ++i;
-    if (i == n || s[i] != '=') return false;
-    ++i;
-    while (i < n && is_ows(s[i])) ++i;
-    if (i < n && s[i] == '"') {
-      ++i;
-      bool closed = false;
-      while (i < n) {
-        const char c = s[i];
-        if (c == '"') {
-          closed = true;
-          ++i;
-          break;
-        }
-        if (c == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\')) {
-          p.value.push_back(s[i + 1]);
-          i += 2;
-          continue;
-        }
-        if (is_ctl(c) && c != '\t') return false;
-        p.value.push_back(c);
-        ++i;
-      }
-      if (!closed) return false;
-    } else {
-      const std::size_t v = i;
-      while (i < n && s[i] != ';' && s[i] != '"' && !is_ows(s[i]) && !is_ctl(s[i])) ++i;
-      if (i == v) return false;
-      p.value.assign(s.substr(v, i - v));
-    }
-    while (i < n && is_ows(s[i])) ++i;
-    if (i < n && s[i] != ';') return false;
-    for (const Param& q : params) {
-      if (q.name == p.name) return false;
-    }
-    params.push_back(std::move(p));
-  }
-  return true;
-}
-
-const Param* find_param(const std::vector<Param>& params, std::string_view name) {
-  for (const Param& p : params) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-      cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
-// RFC 5987 ext-value: charset "'" [language] "'" pct-encoded value.
-// UTF-8 and ISO-8859-1 are understood; anything else yields nullopt, and the
-// caller then ignores filename* as RFC 6266 §4.3 asks.
-std::optional<std::string> decode_ext_value(std::string_view v) {
-  const std::size_t q1 = v.find('\'');
-  if (q1 == std::string_view::npos) return std::nullopt;
-  const std::size_t q2 = v.find('\'', q1 + 1);
-  if (q2 == std::string_view::npos) return std::nullopt;
-  const std::string_view charset = v.substr(0, q1);
-  const std::string_view enc = v.substr(q2 + 1);
-  std::string bytes;
-  for (std::size_t i = 0; i < enc.size(); ++i) {
-    if (enc[i] != '%') {
-      bytes.push_back(enc[i]);
-      continue;
-    }
-    if (i + 2 >= enc.size()) return std::nullopt;
-    const int hi = hex_value(enc[i + 1]);
-    const int lo = hex_value(enc[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    bytes.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  if (iequals(charset, "utf-8")) {
-    if (!is_valid_utf8(bytes)) return std::nullopt;
-    return bytes;
-  }
-  if (iequals(charset, "iso-8859-1")) {
-    std::string out;
-    for (char c : bytes) {
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x80) {
-        out.push_back(c);
-      } else {
-        out.push_back(static_cast<char>(0xc0 | (u >> 6)));
-        out.push_back(static_cast<char>(0x80 | (u & 0x3f)));
-      }
-    }
-    return out;
-  }
-  return std::nullopt;
-}
 
 // The field name as it may appear in an error sentence: printable ASCII
 // only and short, since the sentence may end up in JSON or a log line.
@@ -236,14 +48,14 @@ std::optional<std::string> parse_part_headers(std::string_view text, PartHeaders
     }
     const std::string_view name = line.substr(0, colon);
     for (char c : name) {
-      if (!is_tchar(c)) return "multipart part header name is invalid";
+      if (!text::is_tchar(c)) return "multipart part header name is invalid";
     }
-    const std::string_view value = trim_ows(line.substr(colon + 1));
-    if (iequals(name, "content-disposition")) {
+    const std::string_view value = text::trim(line.substr(colon + 1));
+    if (text::iequals(name, "content-disposition")) {
       if (have_disposition) return "multipart part has more than one Content-Disposition header";
       have_disposition = true;
       disposition = value;
-    } else if (iequals(name, "content-type")) {
+    } else if (text::iequals(name, "content-type")) {
       if (have_type) return "multipart part has more than one Content-Type header";
       have_type = true;
       if (!value.empty()) out.content_type.assign(value);
@@ -252,22 +64,16 @@ std::optional<std::string> parse_part_headers(std::string_view text, PartHeaders
   }
   if (!have_disposition) return "multipart part has no Content-Disposition header";
 
-  std::string_view type;
-  std::vector<Param> params;
-  if (!parse_params(disposition, type, params)) {
-    return "multipart part Content-Disposition header is malformed";
-  }
-  if (!iequals(type, "form-data")) return "multipart part Content-Disposition is not form-data";
-  const Param* name = find_param(params, "name");
+  const auto header = text::parse_param_header(disposition);
+  if (!header) return "multipart part Content-Disposition header is malformed";
+  if (!text::iequals(header->value, "form-data")) return "multipart part Content-Disposition is not form-data";
+  const text::HeaderParam* name = header->find("name");
   if (name == nullptr) return "multipart part Content-Disposition has no name";
   out.name = name->value;
 
-  if (const Param* ext = find_param(params, "filename*")) {
-    if (auto decoded = decode_ext_value(ext->value)) out.filename = std::move(*decoded);
-  }
-  if (!out.filename) {
-    if (const Param* plain = find_param(params, "filename")) out.filename = plain->value;
-  }
+  auto filename = text::disposition_filename(*header);
+  if (filename.problem) return "multipart part Content-Disposition " + *filename.problem;
+  out.filename = std::move(filename.name);
   if (out.filename) strip_directories(*out.filename);
   return std::nullopt;
 }
@@ -285,11 +91,9 @@ bool is_valid_boundary(std::string_view boundary) {
 }
 
 std::optional<std::string> boundary_from_content_type(std::string_view content_type) {
-  std::string_view type;
-  std::vector<Param> params;
-  if (!parse_params(content_type, type, params)) return std::nullopt;
-  if (!iequals(type, "multipart/form-data")) return std::nullopt;
-  const Param* b = find_param(params, "boundary");
+  const auto header = text::parse_param_header(content_type);
+  if (!header || !text::iequals(header->value, "multipart/form-data")) return std::nullopt;
+  const text::HeaderParam* b = header->find("boundary");
   if (b == nullptr || !is_valid_boundary(b->value)) return std::nullopt;
   return b->value;
 }
@@ -550,7 +354,7 @@ void Parser::scan_body(Cursor& c, Result& out) {
         if (ch == '-') {
           after_ = After::dash;
           advance = true;
-        } else if (is_ows(ch)) {
+        } else if (text::is_ows(ch)) {
           after_ = After::padding;
           padding_ = 1;
           advance = true;
@@ -568,7 +372,7 @@ void Parser::scan_body(Cursor& c, Result& out) {
         }
         break;
       case After::padding:
-        if (is_ows(ch)) {
+        if (text::is_ows(ch)) {
           advance = ++padding_ <= kMaxPadding;
         } else if (ch == '\r') {
           after_ = After::cr;

@@ -28,7 +28,9 @@ bool is_valid_boundary(std::string_view boundary);
 // Values are as sent: no decoding of the %22-style escapes some browsers use.
 struct PartHeaders {
   std::string name;
-  // Set when Content-Disposition has filename or filename* (filename* wins).
+  // Set when Content-Disposition has filename or filename* (filename* wins;
+  // see text::disposition_filename: a filename* that is malformed or not
+  // UTF-8, with no filename to fall back to, fails the body as malformed).
   // Any directory part is stripped (kept: text after the last '/' or '\').
   // May be empty (browsers send filename="" for an empty file input). Other
   // bytes are NOT sanitised: callers must not use it as a path as is.

@@ -2,15 +2,11 @@
 
 #include <algorithm>
 
+#include "http/text/ascii.hpp"
 #include "services/pdf/utf8_text.hpp"
 
 namespace keel::pdf {
 namespace {
-
-std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
 
 // Longest code point prefix p of text with width(p + suffix) <= max_width
 // (trailing spaces of p dropped when a suffix follows). Widths only grow
@@ -19,7 +15,7 @@ std::string_view longest_prefix(std::string_view text, std::string_view suffix,
                                 double max_width, const WidthFn& width) {
   const std::vector<std::size_t> cuts = code_point_boundaries(text);
   auto fits = [&](std::size_t cut) {
-    std::string candidate(suffix.empty() ? text.substr(0, cut) : trim_right(text.substr(0, cut)));
+    std::string candidate(suffix.empty() ? text.substr(0, cut) : keel::text::trim_end(text.substr(0, cut), " "));
     candidate += suffix;
     return width(candidate) <= max_width;
   };
@@ -33,7 +29,7 @@ std::string_view longest_prefix(std::string_view text, std::string_view suffix,
     }
   }
   std::string_view prefix = text.substr(0, cuts[lo]);
-  return suffix.empty() ? prefix : trim_right(prefix);
+  return suffix.empty() ? prefix : keel::text::trim_end(prefix, " ");
 }
 
 std::string with_ellipsis(std::string_view text, double max_width, const WidthFn& width) {
@@ -61,7 +57,7 @@ class LineSink {
       // Force the ellipsis even if the last line would fit as is.
       std::string& last = lines_.back();
       last = width(last + std::string(kEllipsis)) <= max_width
-                 ? std::string(trim_right(last)) + std::string(kEllipsis)
+                 ? std::string(keel::text::trim_end(last, " ")) + std::string(kEllipsis)
                  : with_ellipsis(last, max_width, width);
     }
     return std::move(lines_);
@@ -123,7 +119,7 @@ std::vector<std::string> wrap_text(std::string_view text, double max_width,
     const std::size_t end = std::min(text.find('\n', pos), text.size());
     const std::string_view para = text.substr(pos, end - pos);
     pos = end + 1;
-    if (trim_right(para).empty()) {
+    if (keel::text::trim_end(para, " ").empty()) {
       pending_blank = true;
       continue;
     }

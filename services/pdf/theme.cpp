@@ -1,15 +1,13 @@
 #include "services/pdf/theme.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include "http/text/ascii.hpp"
+
 #include <string>
 
 namespace keel::pdf::theme {
 
 Rgb status_color(std::string_view status) {
-  std::string s(status);
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string s = text::to_lower(status);
   auto has = [&](std::string_view word) { return s.find(word) != std::string::npos; };
   if (has("cancel") || has("reject") || has("declin") || has("no-show") || has("no_show") ||
       has("fail")) {

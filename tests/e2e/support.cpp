@@ -1,5 +1,7 @@
 #include "e2e/support.hpp"
 
+#include "http/text/ascii.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -30,12 +32,7 @@ namespace fs = std::filesystem;
 namespace e2e {
 
 namespace {
-bool ieq(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
+using keel::text::iequals;
 
 std::string read_file(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
@@ -58,7 +55,7 @@ TempDir::~TempDir() {
 
 std::optional<std::string> HttpResponse::header(const std::string& name) const {
   for (const auto& [k, v] : headers)
-    if (ieq(k, name)) return v;
+    if (iequals(k, name)) return v;
   return std::nullopt;
 }
 
@@ -187,8 +184,8 @@ std::string serialize(const RequestSpec& r, bool keep_alive) {
   bool has_len = false, has_conn = false;
   for (const auto& [k, v] : r.headers) {
     s += k + ": " + v + "\r\n";
-    if (ieq(k, "Content-Length") || ieq(k, "Transfer-Encoding")) has_len = true;
-    if (ieq(k, "Connection")) has_conn = true;
+    if (iequals(k, "Content-Length") || iequals(k, "Transfer-Encoding")) has_len = true;
+    if (iequals(k, "Connection")) has_conn = true;
   }
   if (!has_len && (!r.body.empty() || r.method == "POST" || r.method == "PATCH" || r.method == "PUT"))
     s += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";

@@ -1,6 +1,6 @@
 #include "http/file/conditional.hpp"
 #include "http/file/etag.hpp"
-#include "http/file/http_date.hpp"
+#include "http/text/http_date.hpp"
 
 #include <gtest/gtest.h>
 
@@ -73,9 +73,9 @@ TEST(EntityTag, List) {
 namespace {
 
 constexpr std::time_t kModTime = 1403716338;  // Wed, 25 Jun 2014 17:12:18 GMT
-const std::string kModStr = hf::format_http_date(kModTime);
-const std::string kBefore = hf::format_http_date(kModTime - 2);
-const std::string kAfter = hf::format_http_date(kModTime + 1);
+const std::string kModStr = keel::text::format_http_date(kModTime);
+const std::string kBefore = keel::text::format_http_date(kModTime - 2);
+const std::string kAfter = keel::text::format_http_date(kModTime + 1);
 const std::string kModList = kModStr + ", " + kModStr;
 
 struct Case {

@@ -1,4 +1,3 @@
-#include "http/file/http_date.hpp"
 #include "http/file/plan.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // Pure rules around files: upload names and ids, static path safety,
 // bookings' status rules, the memory state machine.
+#include "http/http.hpp"
 #include "routers/static_files.hpp"
 #include "services/bookings/model.hpp"
 #include "services/memory/monitor.hpp"
@@ -45,6 +46,28 @@ TEST(UploadNames, FromHeaders) {
   EXPECT_EQ(uploads::filename_from_content_disposition("attachment; filename=\"semi;colon.txt\"").value_or(""),
             "semi;colon.txt");
   EXPECT_FALSE(uploads::filename_from_content_disposition("attachment"));
+}
+
+TEST(UploadNames, NamesThatAreNotUtf8AreRefused) {
+  auto status = [](auto&& call) {
+    try {
+      call();
+    } catch (const HttpError& e) {
+      return e.status;
+    }
+    return 0;
+  };
+  for (const char* x : {"a%C0%80b.txt", "%C0%AFx.txt", "%E0%80%80", "%F0%80%80%80", "%ED%A0%80.txt", "%ED%BF%BF",
+                        "%F4%90%80%80", "%F5%80%80%80", "%FF.txt", "x%C3.txt"}) {
+    EXPECT_EQ(status([&] { uploads::filename_from_x_filename(x); }), 400) << x;
+  }
+  EXPECT_EQ(uploads::filename_from_x_filename("Zo%C3%AB%20%E2%82%AC.txt").value_or(""), "Zo\xC3\xAB \xE2\x82\xAC.txt");
+  EXPECT_EQ(status([] { uploads::filename_from_content_disposition("attachment; filename*=UTF-8''a%C0%80b.txt"); }),
+            400);
+  // With a filename to fall back to, that one is used.
+  EXPECT_EQ(uploads::filename_from_content_disposition("attachment; filename=\"ok.txt\"; filename*=UTF-8''%ED%A0%80")
+                .value_or(""),
+            "ok.txt");
 }
 
 TEST(UploadNames, Ids) {

@@ -461,6 +461,26 @@ TEST(MultipartErrors, MalformedHeaders) {
   }
 }
 
+TEST(MultipartErrors, FilenameStarNotUtf8WithoutFallback) {
+  // Overlong forms, surrogates, values past U+10FFFF and bad escapes in a
+  // filename* with no filename to fall back to fail the body (400).
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"UTF-8''a%C0%80b.txt", "multipart part Content-Disposition filename* is not valid UTF-8 once percent-decoded"},
+      {"UTF-8''%C0%AFx.txt", "multipart part Content-Disposition filename* is not valid UTF-8 once percent-decoded"},
+      {"UTF-8''%ED%A0%80.txt", "multipart part Content-Disposition filename* is not valid UTF-8 once percent-decoded"},
+      {"UTF-8''%F4%90%80%80", "multipart part Content-Disposition filename* is not valid UTF-8 once percent-decoded"},
+      {"UTF-8''%ZZ",
+       "multipart part Content-Disposition filename* is not of the form charset'language'percent-encoded-bytes"},
+  };
+  for (const auto& [ext, detail] : cases) {
+    const std::string body = "--b\r\nContent-Disposition: form-data; name=file; filename*=" + ext + "\r\n\r\nv\r\n--b--";
+    const Transcript t = run_whole(body, "b");
+    EXPECT_EQ(t.error, mp::ErrorKind::malformed) << ext;
+    EXPECT_EQ(t.detail, detail) << ext;
+    EXPECT_TRUE(t.lines.empty()) << ext;
+  }
+}
+
 TEST(MultipartErrors, HeadersTooLarge) {
   mp::Limits limits;
   limits.max_header_bytes = 100;

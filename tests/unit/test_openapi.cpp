@@ -2,6 +2,7 @@
 // document (routers/docs) compared with the real router's table.
 #include "app/core.hpp"
 #include "http/openapi.hpp"
+#include "http/text/ascii.hpp"
 #include "routers/docs.hpp"
 
 #include <gtest/gtest.h>
@@ -19,11 +20,6 @@ namespace {
 
 Handler noop() {
   return [](Request&) -> awaitable<Response> { co_return Response::empty(204); };
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 bool has_warning(const std::vector<std::string>& w, const std::string& part) {
@@ -187,11 +183,11 @@ TEST(OpenApi, DocumentCoversEveryRouteOfTheApp) {
     if (route.spec.path == "/openapi.json") saw_docs_routes = true;
     if (!route.spec.include_in_schema) {
       EXPECT_FALSE(doc["paths"].contains(openapi::openapi_path(route.spec.path)) &&
-                   doc["paths"][openapi::openapi_path(route.spec.path)].contains(lower(route.spec.method)))
+                   doc["paths"][openapi::openapi_path(route.spec.path)].contains(text::to_lower(route.spec.method)))
           << route.spec.method << " " << route.spec.path << " is hidden but documented";
       continue;
     }
-    expected.insert({lower(route.spec.method), openapi::openapi_path(route.spec.path)});
+    expected.insert({text::to_lower(route.spec.method), openapi::openapi_path(route.spec.path)});
   }
   EXPECT_TRUE(saw_docs_routes) << "register_docs_routes must be called (last) in App::App";
   std::set<std::string> ids;

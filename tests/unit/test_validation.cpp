@@ -23,24 +23,6 @@ TEST(Email, RulesTable) {
   EXPECT_FALSE(valid_email(std::string(243, 'a') + "@example.com"));  // 255
 }
 
-TEST(Datetime, ParsesIsoWithOffsetToUtc) {
-  EXPECT_EQ(parse_datetime("1970-01-01T00:00:00Z"), 0);
-  EXPECT_EQ(parse_datetime("2026-12-01T09:30:00+01:00"), parse_datetime("2026-12-01T08:30:00Z"));
-  EXPECT_EQ(parse_datetime("2026-12-01T09:30:00-0230"), parse_datetime("2026-12-01T12:00:00Z"));
-  EXPECT_EQ(parse_datetime("2026-12-01T09:30:00.123456Z"), parse_datetime("2026-12-01T09:30:00Z"));
-  EXPECT_EQ(parse_datetime("2024-02-29T00:00Z"), parse_datetime("2024-02-29T00:00:00Z"));
-  EXPECT_EQ(format_utc(*parse_datetime("2026-12-01T09:30:00+01:00")), "2026-12-01T08:30:00Z");
-}
-
-TEST(Datetime, RejectsBadInput) {
-  for (const char* s : {"", "2026-12-01", "2026-12-01T09:30:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
-                        "2026-04-31T00:00:00Z", "2026-12-01T24:00:00Z", "2026-12-01T09:60:00Z", "2026-12-01T09:30:00+25:00",
-                        "2026-12-01T09:30:00Zjunk", "26-12-01T09:30:00Z", "tomorrow", "2026-12-01T09:30:00.Z"})
-    EXPECT_FALSE(parse_datetime(s).has_value()) << s;
-  EXPECT_TRUE(parse_datetime("2026-12-01", false).has_value());
-  EXPECT_TRUE(parse_datetime("2026-12-01T09:30:00", false).has_value());
-}
-
 namespace {
 Model sample() {
   return Model{"Sample",
@@ -106,10 +88,14 @@ TEST(Model, JsonSchemaCarriesTheSameRules) {
   EXPECT_EQ(s["properties"]["color"]["enum"], json::array({"red", "blue"}));
 }
 
-TEST(Utf8, LengthAndValidity) {
-  EXPECT_EQ(utf8_length("Zoë"), 3u);
-  EXPECT_EQ(utf8_length("Дмитрий"), 7u);
-  EXPECT_TRUE(valid_utf8("Ελένη"));
-  EXPECT_FALSE(valid_utf8("\xff\xfe"));
-  EXPECT_FALSE(valid_utf8("\xc3"));
+TEST(Model, StringsMustBeValidUtf8) {
+  // A percent-decoded query value can hold any bytes; JSON strings cannot.
+  Model m = sample();
+  for (const char* bad : {"a\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC3"}) {
+    auto issues = m.validate_query({{"name", bad}, {"age", "7"}});
+    ASSERT_EQ(issues.size(), 1u) << bad;
+    EXPECT_EQ(issues[0].type, "string_unicode");
+    EXPECT_EQ(issues[0].to_json()["loc"], json::array({"query", "name"}));
+  }
+  EXPECT_TRUE(m.validate_query({{"name", "Zo\xC3\xAB"}, {"age", "7"}}).empty());
 }

@@ -1,9 +1,9 @@
-#include "http/file/http_date.hpp"
+#include "http/text/http_date.hpp"
 
 #include <gtest/gtest.h>
 
-using keel::http_file::format_http_date;
-using keel::http_file::parse_http_date;
+using keel::text::format_http_date;
+using keel::text::parse_http_date;
 
 namespace {
 constexpr std::time_t k1994 = 784111777;       // Sun, 06 Nov 1994 08:49:37 GMT
