@@ -423,4 +423,13 @@ unsigned free_port_outside_ephemeral() {
   throw std::runtime_error("no free port below the ephemeral range");
 }
 
+std::size_t count_files(const std::string& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       it != std::filesystem::recursive_directory_iterator(); ++it)
+    if (it->is_regular_file()) ++n;
+  return n;
+}
+
 }  // namespace e2e

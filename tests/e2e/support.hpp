@@ -121,5 +121,7 @@ std::string random_hex(std::size_t bytes);
 // to itself (TCP simultaneous open), and the server then cannot bind it.
 unsigned free_port_outside_ephemeral();
 std::string sha256_hex(const std::string& data);
+// Regular files below `dir` (a data folder: what an upload left behind).
+std::size_t count_files(const std::string& dir);
 
 }  // namespace e2e

@@ -27,14 +27,6 @@ std::string pattern(std::size_t n) {
   return s;
 }
 
-std::size_t count_files(const std::string& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it)
-    if (it->is_regular_file()) ++n;
-  return n;
-}
-
 class Files : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -8,19 +8,10 @@
 #include <filesystem>
 
 using namespace e2e;
-namespace fs = std::filesystem;
 
 namespace {
 
 const char* kKey = "names-admin-key";
-
-std::size_t count_files(const std::string& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it)
-    if (it->is_regular_file()) ++n;
-  return n;
-}
 
 class UploadNames : public ::testing::Test {
  protected:
