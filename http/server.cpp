@@ -3,7 +3,9 @@
 #include "http/body_writers.hpp"
 #include "http/conn_body.hpp"
 #include "http/connection.hpp"
+#include "http/head_reader.hpp"
 #include "http/request_arena.hpp"
+#include "http/request_head.hpp"
 #include "http/request_parser.hpp"
 #include "http/response_head.hpp"
 
@@ -22,14 +24,11 @@ namespace keel {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;     // whole header block -> 431
-constexpr std::size_t kTargetLimit = 8 * 1024;      // request target -> 414
 constexpr std::size_t kReadSize = 4096;             // one read of header bytes
 constexpr std::size_t kKeepBuffer = 4096;           // an idle connection keeps at most this much buffer
 constexpr std::uint64_t kDrainLimit = 64 * 1024;    // unread body we still drain to keep the connection
@@ -54,11 +53,6 @@ std::string early_error_body(std::string_view detail) {
   return nlohmann::json{{"detail", detail}}.dump();
 }
 
-struct HeadRefusal {
-  int status = 400;
-  std::string detail;
-};
-
 // Fills in the path and query of a Request whose request line and fields
 // the parser stored. Returns an error status and detail when the target is
 // unacceptable.
@@ -77,21 +71,6 @@ std::optional<HeadRefusal> build_request(Request& req) {
     for (auto p : u.params(opts)) req.query.emplace_back(std::string(p.key), std::string(p.value));
   }
   return std::nullopt;
-}
-
-// Parses the request line length from raw bytes so a header over the limit
-// can be told apart: a long target is 414, a large header block 431.
-bool request_line_too_long(const beast::flat_buffer& buf) {
-  auto data = buf.data();
-  std::string_view sv(static_cast<const char*>(data.data()), data.size());
-  auto eol = sv.find('\n');
-  return (eol == std::string_view::npos ? sv.size() : eol) > kTargetLimit + 32;
-}
-
-bool client_left(const boost::system::error_code& ec) {
-  return ec == net::error::eof || ec == http::error::end_of_stream || ec == net::error::connection_reset ||
-         ec == net::error::operation_aborted || ec == http::error::partial_message ||
-         ec == net::error::bad_descriptor || ec == net::error::broken_pipe;
 }
 
 // Writes an answer the server decides itself, before any route runs; the
@@ -282,7 +261,10 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     if (!first && stopping.load()) break;
     // The request and its parser: the parser stores the request line into
     // req.method and req.target, and the header fields into req.headers,
-    // which live in this arena.
+    // which live in this arena, sized once for the head: up to 1 KiB inside
+    // this coroutine's frame, a larger head one heap block for as long as the
+    // request lasts (at most kHeaderLimit of head + 100 fields of
+    // bookkeeping, ~26 KiB).
     RequestArena arena;
     Request req(&arena);
     req.remote = conn.remote;
@@ -294,41 +276,18 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     //    from the connection's start for the first request and from its
     //    first byte for the next ones (the wait for that byte is the
     //    keep-alive idle timeout). A trickling client does not move it.
+    HeadReader reader(parser, arena, req.headers);
+    HeadReader::Outcome got = HeadReader::need_more;
     bool idle = !first && buffer.size() == 0;
-    bool sized = false;
-    std::size_t searched = 0;  // header bytes already looked at for its end
-    boost::system::error_code hec;
+    bool read_failed = false;
     {
       auto deadline = conn.deadline_at(first ? conn_start + header_timeout
                                              : Clock::now() + (idle ? idle_timeout : header_timeout));
-      for (;;) {
-        if (buffer.size() > 0) {
-          if (!sized) {
-            // Complete header in hand: size the arena and the field list once.
-            const auto data = buffer.data();
-            HeaderShape shape =
-                header_shape(std::string_view(static_cast<const char*>(data.data()), data.size()), searched);
-            searched = data.size();
-            if (shape.bytes > 0) {
-              std::size_t fields = std::min(shape.field_lines, RequestParser::kMaxFields + 1);
-              arena.size_for(shape.bytes + fields * (sizeof(Headers::Field) + alignof(std::max_align_t)) + 64);
-              req.headers.reserve(fields);
-              sized = true;
-            }
-          }
-          std::size_t used = parser.put(buffer.data(), hec);
-          buffer.consume(used);
-          if (hec == http::error::need_more) hec = {};
-          if (hec || parser.is_header_done()) break;
-        }
-        std::size_t room = buffer.max_size() - buffer.size();
-        if (room == 0) {
-          hec = http::error::header_limit;
-          break;
-        }
-        auto [ec, n] = co_await conn.socket.async_read_some(buffer.prepare(std::min(room, kReadSize)), use_tuple);
+      while ((got = reader.step(buffer)) == HeadReader::need_more) {
+        const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
+        auto [ec, n] = co_await conn.socket.async_read_some(buffer.prepare(room), use_tuple);
         if (ec) {
-          hec = ec;
+          read_failed = true;
           break;
         }
         buffer.commit(n);
@@ -338,25 +297,18 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
         }
       }
     }
-    if (hec) {
-      if (idle && !conn.timed_out) break;  // keep-alive connection closed or reset: nothing to answer
-      if (conn.timed_out) {
-        // The socket is closed already: like nginx, the slow client (or the
-        // idle keep-alive one) is cut off without an answer.
-        if (!idle)
-          spdlog::info("{} request header not received within {}s: connection closed", conn.remote,
-                       cfg.header_timeout_s);
-        break;
-      }
-      if (client_left(hec)) break;
-      // 2. Answer a head that is too large or not HTTP.
-      HeadRefusal refusal{400, "malformed request: " + hec.message()};
-      if (hec == http::error::header_limit || hec == http::error::buffer_overflow) {
-        if (parser.too_many_fields())
-          refusal = {431, "too many request header fields (at most " + std::to_string(RequestParser::kMaxFields) + ")"};
-        else if (request_line_too_long(buffer)) refusal = {414, "request target too long"};
-        else refusal = {431, "request header fields too large"};
-      }
+    if (read_failed) {
+      // The client left, or the sweeper closed the socket: like nginx, the
+      // slow client (or the idle keep-alive one) is cut off without an answer.
+      if (conn.timed_out && !idle)
+        spdlog::info("{} request header not received within {}s: connection closed", conn.remote,
+                     cfg.header_timeout_s);
+      break;
+    }
+
+    // 2. Answer a head that is too large or not HTTP.
+    if (got != HeadReader::complete) {
+      HeadRefusal refusal = reader.refusal(buffer);
       co_await refuse(conn, head, refusal);
       break;
     }
