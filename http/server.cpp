@@ -12,7 +12,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -51,26 +50,6 @@ const std::string& http_date_now() {
 
 std::string early_error_body(std::string_view detail) {
   return nlohmann::json{{"detail", detail}}.dump();
-}
-
-// Fills in the path and query of a Request whose request line and fields
-// the parser stored. Returns an error status and detail when the target is
-// unacceptable.
-std::optional<HeadRefusal> build_request(Request& req) {
-  if (req.target.size() > kTargetLimit) return HeadRefusal{414, "request target too long"};
-  auto parsed = boost::urls::parse_origin_form(req.target);
-  if (!parsed) return HeadRefusal{400, "malformed request target"};
-  const auto& u = *parsed;
-  req.path = std::string(u.encoded_path());
-  auto segs = u.segments();
-  req.segments.reserve(segs.size());
-  for (auto seg : segs) req.segments.push_back(std::string(seg));
-  if (u.has_query()) {
-    boost::urls::encoding_opts opts;
-    opts.space_as_plus = true;
-    for (auto p : u.params(opts)) req.query.emplace_back(std::string(p.key), std::string(p.value));
-  }
-  return std::nullopt;
 }
 
 // Writes an answer the server decides itself, before any route runs; the
@@ -319,15 +298,13 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     // connection holds one copy of a big head, not two.
     if (buffer.capacity() > kKeepBuffer) buffer.shrink_to_fit();
 
-    // 3. Build the request: the path and query from its target.
-    if (auto bad = build_request(req)) {
-      co_await refuse(conn, head, *bad);
-      break;
-    }
+    // 3. Build the request: a head framed as RFC 9112 requires, then the
+    //    path and query from its target.
     const unsigned version = parser.version();
-    if (version != 11 && version != 10) {
-      HeadRefusal refusal{505, "HTTP version not supported"};
-      co_await refuse(conn, head, refusal);
+    std::optional<HeadRefusal> refused = check_framing(req.headers, version);
+    if (!refused) refused = apply_target(req);
+    if (refused) {
+      co_await refuse(conn, head, *refused);
       break;
     }
 
