@@ -53,7 +53,12 @@ class [[nodiscard]] Deadline {
 
 // Owned by the session coroutine and touched only on its worker's thread.
 struct Conn {
-  explicit Conn(Socket s) : socket(std::move(s)) {}
+  explicit Conn(Socket s) : socket(std::move(s)) {
+    boost::system::error_code ignore;
+    socket.set_option(boost::asio::ip::tcp::no_delay(true), ignore);
+    auto ep = socket.remote_endpoint(ignore);
+    if (!ignore) remote = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
   Socket socket;
   std::string remote;  // "addr:port" of the peer; requests point into it
   Clock::time_point deadline = Clock::time_point::max();

@@ -226,12 +226,6 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
   auto self = shared_from_this();
   Conn conn(std::move(socket));
   Registration registered(w, conn);
-  {
-    boost::system::error_code ignore;
-    conn.socket.set_option(tcp::no_delay(true), ignore);
-    auto ep = conn.socket.remote_endpoint(ignore);
-    if (!ignore) conn.remote = ep.address().to_string() + ":" + std::to_string(ep.port());
-  }
   beast::flat_buffer buffer(kHeaderLimit + 1024);  // a whole head, and the first body bytes after it
   std::string head;                                 // the response head, reused across requests
   const auto conn_start = Clock::now();
