@@ -125,7 +125,8 @@ std::optional<HeadRefusal> apply_target(Request& req) {
   if (!origin_form) {
     // RFC 9110 §4.2: an http(s) URI has a host and no user info.
     auto scheme = u.scheme_id();
-    if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https) return bad("malformed request target");
+    if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
+      return bad("malformed request target");
     if (!u.has_authority() || u.encoded_host().empty() || u.has_userinfo()) return bad("malformed request target");
     req.headers.set("Host", u.encoded_host_and_port());
   }

@@ -401,7 +401,8 @@ void Server::shutdown(std::function<void()> on_drained) {
     impl->close_connections(Impl::Which::idle);
     {
       std::lock_guard lk(impl->mu);
-      impl->grace_timer = std::make_unique<net::steady_timer>(impl->ios.main(), from_seconds(impl->cfg.shutdown_grace_s));
+      impl->grace_timer =
+          std::make_unique<net::steady_timer>(impl->ios.main(), from_seconds(impl->cfg.shutdown_grace_s));
       impl->grace_timer->async_wait([impl](boost::system::error_code wec) {
         if (wec || impl->active.load() == 0) return;
         // Grace is over: cut what is left and stop, whatever handlers still wait on.

@@ -84,7 +84,8 @@ TEST_F(Framing, HostIsRequiredOnceIn11) {
   for (const auto& t : cases) expect_refused(port(), t);
   // HTTP/1.0 needs none; host:port and an empty Host are valid.
   for (const char* ok : {"GET /api/health HTTP/1.0\r\n\r\n", "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n",
-                         "GET /api/health HTTP/1.1\r\nHost: [::1]:80\r\n\r\n", "GET /api/health HTTP/1.1\r\nHost:\r\n\r\n"}) {
+                         "GET /api/health HTTP/1.1\r\nHost: [::1]:80\r\n\r\n",
+                         "GET /api/health HTTP/1.1\r\nHost:\r\n\r\n"}) {
     Conn c(port());
     c.send(ok);
     auto r = c.read_response();

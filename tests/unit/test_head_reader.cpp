@@ -106,8 +106,9 @@ TEST(HeadReader, PipelinedRequestsAreReadOneAfterTheOther) {
 // A client that sends no HTTP at all is answered at once, not when a header
 // end that never comes would have arrived.
 TEST(HeadReader, NotHttpIsMalformedFromTheFirstBytes) {
-  for (std::string raw : {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11), std::string("GET / HTTP/9.9\r\n"),
-                          std::string("GET /a b c HTTP/1.1\r\n"), std::string("GET / HTTP/1.1\nHost: x\n\n")}) {
+  const std::string tls_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  for (std::string raw : {tls_hello, std::string("GET / HTTP/9.9\r\n"), std::string("GET /a b c HTTP/1.1\r\n"),
+                          std::string("GET / HTTP/1.1\nHost: x\n\n")}) {
     Reading r;
     boost::beast::flat_buffer buffer(kHeaderLimit + 1024);
     append(buffer, raw);
@@ -141,8 +142,8 @@ TEST(HeadReader, OversizedHeadTable) {
                                          "\r\n\r\n", 431},
       {"a long line then a large field",
        "GET /api?x=" + std::string(7000, 'a') + " HTTP/1.1\r\nX-Big: " + std::string(12000, 'b') + "\r\n\r\n", 431},
-      {"a long target then a large field", "GET " + big_target + " HTTP/1.1\r\nX: " + std::string(9000, 'b') + "\r\n\r\n",
-       414},
+      {"a long target then a large field",
+       "GET " + big_target + " HTTP/1.1\r\nX: " + std::string(9000, 'b') + "\r\n\r\n", 414},
       {"a target over the whole limit", "GET /api?x=" + std::string(20000, 'a') + " HTTP/1.1\r\n\r\n", 414},
   };
   for (const auto& c : cases) {
