@@ -10,7 +10,7 @@
 // Beast's buffer_body does); Content-Length bodies are read by the server
 // past the parser.
 //
-// Beast is inside: include this from app/server*.cpp and tests only.
+// Beast is inside: include this from http/ and tests only.
 #include "http/http.hpp"
 
 #include <boost/beast/http/basic_parser.hpp>

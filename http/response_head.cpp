@@ -37,6 +37,14 @@ void append_number(std::string& out, std::uint64_t n) {
 
 }  // namespace
 
+Framing framing_for(const Response& res, unsigned version) {
+  if (!body_allowed(res.status)) return {};
+  if (auto* s = std::get_if<std::string>(&res.body)) return {Framing::length, s->size()};
+  if (auto* f = std::get_if<FileBody>(&res.body)) return {Framing::length, f->content_length};
+  if (version == 11) return {Framing::chunked};
+  return {};
+}
+
 void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,
                          std::string_view date, Framing framing, bool keep_alive) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");

@@ -17,6 +17,14 @@ struct Framing {
   std::uint64_t content_length = 0;  // for `length`
 };
 
+// 1xx, 204 and 304 answers carry no body, nor fields that frame one.
+inline bool body_allowed(int status) { return !(status < 200 || status == 204 || status == 304); }
+
+// How a response's body is framed: its length for a string or file body;
+// chunked for a stream in HTTP/1.1, in HTTP/1.0 nothing (the end of the
+// connection ends the body).
+Framing framing_for(const Response& res, unsigned version);
+
 // Appends the head to `out` (which the caller clears and reuses).
 // `version` is 10 or 11; keep-alive is spelled the way that version needs.
 void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,

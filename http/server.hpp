@@ -2,7 +2,7 @@
 // The HTTP/1.1 server: accept, read headers under a deadline, hand a Request
 // with a lazy body to the handler, write the Response (in memory, file
 // segments with sendfile, or chunked stream), keep-alive, graceful shutdown.
-// Beast is used only in server.cpp.
+// Beast stays behind this header (server.cpp and the http/ files it uses).
 #include "http/http.hpp"
 #include "http/io_pool.hpp"
 

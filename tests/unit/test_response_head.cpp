@@ -60,3 +60,40 @@ TEST(ResponseHead, RepeatedFieldsKeepTheirOrder) {
   auto out = head(201, 11, h, Framing{Framing::length, 0}, true);
   EXPECT_NE(out.find("HTTP/1.1 201 Created\r\nVary: Origin\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"), std::string::npos);
 }
+
+TEST(ResponseHead, FramingByBodyKindStatusAndVersion) {
+  auto stream = [](int status) {
+    Response r;
+    r.status = status;
+    r.body = StreamBody{};
+    return r;
+  };
+  auto file = [](int status) {
+    Response r;
+    r.status = status;
+    r.body = FileBody{nullptr, {}, 1234};
+    return r;
+  };
+  struct Case {
+    const char* name;
+    Response res;
+    unsigned version;
+    Framing::Kind kind;
+    std::uint64_t length;
+  } cases[] = {
+      {"string", Response::text(200, "hello"), 11, Framing::length, 5},
+      {"empty string", Response::empty(200), 11, Framing::length, 0},
+      {"string 204", Response::empty(204), 11, Framing::no_body, 0},
+      {"string 304", Response::empty(304), 10, Framing::no_body, 0},
+      {"file", file(206), 11, Framing::length, 1234},
+      {"file 304", file(304), 11, Framing::no_body, 0},
+      {"stream 1.1", stream(200), 11, Framing::chunked, 0},
+      {"stream 1.0", stream(200), 10, Framing::no_body, 0},
+      {"stream 204", stream(204), 11, Framing::no_body, 0},
+  };
+  for (const auto& c : cases) {
+    Framing f = framing_for(c.res, c.version);
+    EXPECT_EQ(f.kind, c.kind) << c.name;
+    EXPECT_EQ(f.content_length, c.length) << c.name;
+  }
+}
