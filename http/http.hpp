@@ -1,7 +1,7 @@
 #pragma once
 // Request/Response types shared by middleware, routers and the server.
 // Deliberately free of Beast: routers and services include this, and Beast
-// stays inside app/server*.cpp (few, slow translation units).
+// stays inside the server's own files in http/ (few, slow translation units).
 #include "http/text/ascii.hpp"
 
 #include <boost/asio/awaitable.hpp>

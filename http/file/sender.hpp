@@ -1,7 +1,7 @@
 #pragma once
 // One way to send a file for every route (uploads, static, docs assets):
 // RFC 9110 validators, conditional requests, single and multiple ranges,
-// HEAD. The decisions come from services/http_file (pure, table-tested);
+// HEAD. The decisions come from http/file/plan (pure, table-tested);
 // this turns them into a Response whose body is file segments, sent by the
 // server with sendfile(2) -- never read into memory.
 #include "http/http.hpp"

@@ -1,4 +1,4 @@
-// The OpenAPI generator (app/openapi) on a synthetic router, and the real
+// The OpenAPI generator (http/openapi) on a synthetic router, and the real
 // document (routers/docs) compared with the real router's table.
 #include "app/core.hpp"
 #include "http/openapi.hpp"
