@@ -7,10 +7,6 @@
 #include <cmath>
 #include <memory>
 
-#include <cppconn/connection.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-
 namespace keel {
 
 namespace {
@@ -94,10 +90,7 @@ void register_health_routes(Router& router, AppContext& ctx) {
       if (leader || (stale && probe->checked_ms.load() == DbProbe::kNever)) {
         bool ok = false;
         try {
-          co_await ctx.db->run([](sql::Connection& c) {
-            std::unique_ptr<sql::Statement> st(c.createStatement());
-            std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
-          });
+          co_await ctx.db->ping();
           ok = true;
         } catch (const std::exception&) {
         }

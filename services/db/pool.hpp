@@ -87,6 +87,10 @@ class Pool {
   template <class F>
   auto run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
 
+  // A round trip through a pooled connection (SELECT 1): returns when the
+  // database answered, throws what run() throws when it did not.
+  boost::asio::awaitable<void> ping();
+
   PoolStats stats() const;  // any thread
 
   // Shutdown: closes idle connections now and checked-out ones when they come
