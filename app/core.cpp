@@ -1,5 +1,6 @@
 #include "app/core.hpp"
 
+#include "app/test_routes.hpp"
 #include "middleware/access_log.hpp"
 #include "middleware/auth.hpp"
 #include "middleware/body_limit.hpp"
@@ -14,7 +15,6 @@
 #include "routers/pdf.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
-#include "routers/test_routes.hpp"
 
 #include <cstdlib>
 
