@@ -55,6 +55,7 @@ struct RouteSpec {
   std::vector<ResponseSpec> responses;
   std::vector<std::string> security;  // names of security schemes; any one suffices
   bool include_in_schema = true;
+  bool memory_guard = true;  // false: served even in the critical memory state (health checks)
 };
 
 struct Route {
