@@ -8,5 +8,5 @@ namespace keel {
 // any body byte is read (and so before "100 Continue" is sent): buffered
 // JSON bodies are capped by KEEL_MAX_BODY_MB, streamed uploads by
 // KEEL_MAX_UPLOAD_MB. Bodies without a length are capped while read.
-Guard body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload);
+Guard body_limit_guard(std::uint64_t max_body, std::uint64_t max_upload);
 }  // namespace keel

@@ -4,7 +4,7 @@
 
 namespace keel {
 
-Guard memory_protection_middleware(memory::Monitor& monitor) {
+Guard memory_protection_guard(memory::Monitor& monitor) {
   return [&monitor](Request& req) -> std::optional<Response> {
     if (monitor.state() != memory::State::critical || (req.route && !req.route->spec.memory_guard))
       return std::nullopt;

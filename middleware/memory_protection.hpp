@@ -7,5 +7,5 @@ namespace keel {
 // before any body byte is read, and is counted; except on routes that opt
 // out (RouteSpec::memory_guard = false: the health endpoints). Uploads
 // already streaming are not interrupted (their requests passed here).
-Guard memory_protection_middleware(memory::Monitor& monitor);
+Guard memory_protection_guard(memory::Monitor& monitor);
 }  // namespace keel

@@ -33,7 +33,7 @@ TEST(MemoryGuard, TheRouteDecidesNotThePath) {
       {&roomy, nullptr, "/api/nope", 0},
   };
   for (const auto& c : cases) {
-    Guard guard = memory_protection_middleware(*c.monitor);
+    Guard guard = memory_protection_guard(*c.monitor);
     Request req;
     req.path = c.path;
     req.route = c.route;
