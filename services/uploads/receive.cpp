@@ -102,12 +102,12 @@ awaitable<void> receive_multipart(BodyReader& body, Sink& sink, const ReceiveLim
     for (const auto& ev : res.events) {
       switch (ev.type) {
         case multipart::Event::part_begin:
-          // The part named "file" is the upload; other file parts are ignored.
+          // The first part named "file" is the upload, with or without a
+          // filename (the parser streams both); other file parts are ignored.
           if (ev.headers->name == "file" && !have_file) {
             in_file = have_file = true;
             r.filename = clean_filename(ev.headers->filename.value_or("upload"));
             r.content_type = ev.headers->content_type;
-            if (!ev.headers->filename.has_value() && r.content_type == "text/plain") r.content_type = "text/plain";
           }
           break;
         case multipart::Event::file_data:
@@ -120,16 +120,8 @@ awaitable<void> receive_multipart(BodyReader& body, Sink& sink, const ReceiveLim
           in_file = false;
           break;
         case multipart::Event::field:
-          if (ev.headers->name == "file" && !have_file) {
-            // A "file" sent as a plain field (no filename): still the upload.
-            have_file = true;
-            r.filename = "upload";
-            r.content_type = ev.headers->content_type;
-            count_or_refuse(sink, ev.data, limits);
-            slices.push_back(ev.data);
-          } else {
-            r.metadata[ev.headers->name] = validation::valid_utf8(ev.data) ? std::string(ev.data) : std::string();
-          }
+          // Never a part named "file": those arrive as part_begin above.
+          r.metadata[ev.headers->name] = validation::valid_utf8(ev.data) ? std::string(ev.data) : std::string();
           break;
         case multipart::Event::done:
           break;

@@ -161,6 +161,16 @@ TEST_F(UploadReceive, MultipartFilePartIsTheUploadAndFieldsAreMetadata) {
   EXPECT_EQ(r.metadata, nlohmann::json({{"title", "Invoice"}, {"kind", "receipt"}}));
 }
 
+TEST_F(UploadReceive, MultipartFilePartWithoutAFilenameIsStillTheUpload) {
+  const std::string b = "BB";
+  FakeBody body(multipart(b, part(b, "name=\"file\"", "plain bytes") + part(b, "name=\"file\"", "second")), 4);
+  uploads::Received r = receive(body, uploads::Framing{.boundary = b}, kRoomy);
+  EXPECT_EQ(r.filename, "upload");
+  EXPECT_EQ(r.content_type, "text/plain");  // RFC 7578's default for a part without Content-Type
+  EXPECT_EQ(read_file(r.file->path()), "plain bytes");
+  EXPECT_TRUE(r.metadata.empty()) << r.metadata;  // a second "file" part is ignored, not metadata
+}
+
 TEST_F(UploadReceive, MultipartRefusals) {
   const std::string b = "BB";
   struct Case {
