@@ -3,6 +3,7 @@
 #include "app/core.hpp"
 #include "http/openapi.hpp"
 #include "routers/docs.hpp"
+#include "services/docs/assets.hpp"
 
 #include <gtest/gtest.h>
 
