@@ -1,6 +1,5 @@
 #include "routers/pdf.hpp"
 
-#include "http/credentials.hpp"
 #include "http/file/content_disposition.hpp"
 #include "http/validation.hpp"
 #include "routers/admin_bookings.hpp"
@@ -36,9 +35,6 @@ namespace {
 
 using namespace pdf_routes;
 
-const std::vector<std::string> kAdminSecurity = {kAdminKeyScheme, kAdminBearerScheme};
-const std::vector<std::string> kBookingSecurity = {kBookingTokenScheme, kAdminKeyScheme, kAdminBearerScheme};
-
 // The report's query: one definition for validation and the OpenAPI document.
 const validation::Model& report_query_model() {
   using validation::Field;
@@ -56,10 +52,6 @@ const validation::Model& report_query_model() {
   return m;
 }
 
-ParamSpec id_doc() {
-  return ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true, .description = "Booking id"};
-}
-
 ResponseSpec pdf_ok(std::string description) {
   return ResponseSpec{200, std::move(description), {{"type", "string"}, {"format", "binary"}}, "application/pdf"};
 }
@@ -71,19 +63,15 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
   auto docs = std::make_shared<pdf::BookingDocuments>(ctx);
   const std::string busy = "Every PDF rendering slot stayed busy for KEEL_PDF_WAIT_S (Retry-After), "
                            "or the database is unavailable";
+  const std::string confirmation = "The confirmation (Content-Disposition: attachment; filename=\"booking-<id>.pdf\")";
 
   RouteSpec mine{.method = "GET", .path = "/api/bookings/{id:int}/pdf", .summary = "Download a booking confirmation",
                  .description = "A one-page PDF confirmation of the booking, for its token holder or an admin. "
                                 "Rendered on demand; waits for a free rendering slot (KEEL_PDF_CONCURRENCY) up to "
                                 "KEEL_PDF_WAIT_S, then answers 503.",
-                 .tag = "bookings", .operation_id = "get_booking_pdf", .params = {id_doc()},
-                 .security = kBookingSecurity};
-  mine.responses = {pdf_ok("The confirmation (Content-Disposition: attachment; filename=\"booking-<id>.pdf\")"),
-                    error_response(401, "No credentials"),
-                    error_response(404, "No such booking, or the credentials do not grant it"),
-                    error_response(422, "Validation error"),
-                    error_response(500, "Rendering failed"),
-                    error_response(503, busy)};
+                 .tag = "bookings", .operation_id = "get_booking_pdf", .params = {schemas::booking_id_param()},
+                 .security = schemas::booking_security()};
+  mine.responses = schemas::booking_responses({pdf_ok(confirmation), error_response(500, "Rendering failed")}, busy);
   router.add(mine, [&ctx, docs](Request& req) -> awaitable<Response> {
     bookings::Booking b = co_await authorize_booking(req, ctx, id_param(req));
     storage::OpenedFile f = co_await docs->confirmation(b);
@@ -93,14 +81,12 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
   RouteSpec admin{.method = "GET", .path = "/api/admin/bookings/{id:int}/pdf",
                   .summary = "Download a booking confirmation (admin)",
                   .description = "The same one-page PDF confirmation as /api/bookings/{id}/pdf.", .tag = "admin",
-                  .operation_id = "admin_get_booking_pdf", .params = {id_doc()}, .security = kAdminSecurity};
-  admin.responses = {pdf_ok("The confirmation (Content-Disposition: attachment; filename=\"booking-<id>.pdf\")"),
-                     error_response(401, "No admin key"),
-                     error_response(403, "Wrong admin key"),
-                     error_response(404, "No such booking"),
-                     error_response(422, "Validation error"),
-                     error_response(500, "Rendering failed"),
-                     error_response(503, "Admin access not configured, or " + busy)};
+                  .operation_id = "admin_get_booking_pdf", .params = {schemas::booking_id_param()},
+                  .security = schemas::admin_security()};
+  admin.responses = schemas::admin_responses({pdf_ok(confirmation), error_response(404, "No such booking"),
+                                              error_response(422, "Validation error"),
+                                              error_response(500, "Rendering failed")},
+                                             busy);
   router.add(admin, [&ctx, docs](Request& req) -> awaitable<Response> {
     ctx.require_db();
     std::optional<bookings::Booking> b = co_await ctx.bookings->get(id_param(req));
@@ -117,13 +103,11 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
                                   " rows, so any number of them renders in bounded memory. Waits for a free "
                                   "rendering slot up to KEEL_PDF_WAIT_S, then answers 503.",
                    .tag = "admin", .operation_id = "admin_bookings_report_pdf",
-                   .params = schemas::query_params(report_query_model()), .security = kAdminSecurity};
-  report.responses = {pdf_ok("The report (Content-Disposition: attachment; filename=\"bookings-report.pdf\")"),
-                      error_response(401, "No admin key"),
-                      error_response(403, "Wrong admin key"),
-                      error_response(422, "Validation error"),
-                      error_response(500, "Rendering failed"),
-                      error_response(503, "Admin access not configured, or " + busy)};
+                   .params = schemas::query_params(report_query_model()), .security = schemas::admin_security()};
+  report.responses = schemas::admin_responses(
+      {pdf_ok("The report (Content-Disposition: attachment; filename=\"bookings-report.pdf\")"),
+       error_response(422, "Validation error"), error_response(500, "Rendering failed")},
+      busy);
   router.add(report, [&ctx, docs](Request& req) -> awaitable<Response> {
     schemas::raise_if_invalid(report_query_model().validate_query(req.query));
     ctx.require_db();

@@ -47,12 +47,7 @@ void register_static_routes(Router& router, AppContext& ctx) {
                  .description = "Files under KEEL_STATIC_DIR with Range, ETag and conditional requests.",
                  .tag = "static", .operation_id = "static_file",
                  .params = {ParamSpec{.name = "path", .in = "path", .schema = {{"type", "string"}}, .required = true}}};
-  spec.responses = {{200, "The file", {{"type", "string"}, {"format", "binary"}}, "application/octet-stream"},
-                    {206, "Part of the file", {{"type", "string"}, {"format", "binary"}}, "application/octet-stream"},
-                    {304, "Not modified", nullptr, ""},
-                    schemas::error_response(404, "No such file"),
-                    schemas::error_response(412, "Precondition failed"),
-                    schemas::error_response(416, "Range not satisfiable")};
+  spec.responses = schemas::file_responses("No such file");
   router.add(spec, [&ctx](Request& req) -> awaitable<Response> {
     // Segments after "static", as decoded by the server.
     co_return serve_file_under(req, ctx.config.static_dir, std::span(req.segments).subspan(1), "public, max-age=3600");

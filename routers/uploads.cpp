@@ -16,9 +16,6 @@ namespace keel {
 
 namespace {
 
-const std::vector<std::string> kUploadSecurity = {kBookingTokenScheme, kAdminKeyScheme, kAdminBearerScheme};
-const std::vector<std::string> kAdminSecurity = {kAdminKeyScheme, kAdminBearerScheme};
-
 // Who uploads: an admin (no booking) or a booking's token holder. Decided
 // before any body byte is read.
 awaitable<std::optional<std::int64_t>> upload_principal(Request& req, AppContext& ctx) {
@@ -137,7 +134,8 @@ void register_upload_routes(Router& router, AppContext& ctx) {
                .description = "Streamed to disk in 1-2 MiB pieces with SHA-256 computed on the way; attached to "
                               "the booking whose token is presented.",
                .tag = "uploads", .operation_id = "upload_file", .body = BodyKind::stream,
-               .request_body = upload_body(false), .responses = upload_errors(false), .security = kUploadSecurity};
+               .request_body = upload_body(false), .responses = upload_errors(false),
+               .security = schemas::booking_security()};
   router.add(up, [&ctx](Request& req) { return handle_upload(req, ctx, false); });
 
   RouteSpec audio = up;
@@ -153,12 +151,7 @@ void register_upload_routes(Router& router, AppContext& ctx) {
                  .description = "Range (single and multiple), ETag (the SHA-256), conditional requests, HEAD. "
                                 "The URL is the capability: no credentials needed.",
                  .tag = "uploads", .operation_id = "download_upload", .params = {id_doc()}};
-  down.responses = {{200, "The file", {{"type", "string"}, {"format", "binary"}}, "application/octet-stream"},
-                    {206, "Part of the file", {{"type", "string"}, {"format", "binary"}}, "application/octet-stream"},
-                    {304, "Not modified", nullptr, ""},
-                    error_response(404, "No such upload"),
-                    error_response(412, "Precondition failed"),
-                    error_response(416, "Range not satisfiable")};
+  down.responses = schemas::file_responses("No such upload");
   router.add(down, [&ctx](Request& req) -> awaitable<Response> {
     std::string id(req.path_param("id"));
     if (!uploads::valid_upload_id(id)) throw HttpError(404, "upload not found");
@@ -181,12 +174,9 @@ void register_upload_routes(Router& router, AppContext& ctx) {
 
   RouteSpec del{.method = "DELETE", .path = "/api/uploads/{id}", .summary = "Delete an upload",
                 .description = "Removes the file and its row; downloads already in flight finish.",
-                .tag = "uploads", .operation_id = "delete_upload", .params = {id_doc()}, .security = kAdminSecurity};
-  del.responses = {{204, "Deleted", nullptr, ""},
-                   error_response(401, "No admin key"),
-                   error_response(403, "Wrong admin key"),
-                   error_response(404, "No such upload"),
-                   error_response(503, "Admin access not configured, or the database is unavailable")};
+                .tag = "uploads", .operation_id = "delete_upload", .params = {id_doc()},
+                .security = schemas::admin_security()};
+  del.responses = schemas::admin_responses({{204, "Deleted", nullptr, ""}, error_response(404, "No such upload")});
   router.add(del, [&ctx](Request& req) -> awaitable<Response> {
     std::string id(req.path_param("id"));
     if (!uploads::valid_upload_id(id)) throw HttpError(404, "upload not found");
