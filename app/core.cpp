@@ -1,5 +1,6 @@
 #include "app/core.hpp"
 
+#include "app/test_routes.hpp"
 #include "middleware/access_log.hpp"
 #include "middleware/auth.hpp"
 #include "middleware/body_limit.hpp"
@@ -14,7 +15,6 @@
 #include "routers/pdf.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
-#include "routers/test_routes.hpp"
 
 #include <cstdlib>
 
@@ -33,16 +33,16 @@ awaitable<Response> route_miss(Request& req) {
 
 App::App(AppContext& ctx) : ctx_(ctx) {
   const Config& cfg = ctx.config;
-  // Outermost first (DESIGN.md): request id + access log -> error catcher
+  // Outermost first (docs/ARCHITECTURE.md): request id + access log -> error catcher
   // (DB errors included) -> memory protection -> body limit -> CORS -> auth.
   // Memory protection, body limit and auth are guards: they run inline.
   chain_.use(request_id_middleware());
   chain_.use(access_log_middleware(cfg.log_format == "json"));
   chain_.use(error_catcher_middleware(ctx.errors));
-  chain_.use(memory_protection_middleware(ctx.memory));
-  chain_.use(body_limit_middleware(cfg.max_body_bytes, cfg.max_upload_bytes));
+  chain_.use(memory_protection_guard(ctx.memory));
+  chain_.use(body_limit_guard(cfg.max_body_bytes, cfg.max_upload_bytes));
   chain_.use(cors_middleware(cfg.cors_origins));
-  chain_.use(auth_middleware(cfg.admin_api_key));
+  chain_.use(auth_guard(cfg.admin_api_key));
   // Not a coroutine: hands on the route handler's awaitable (a 422 for a
   // bad path parameter is thrown inside the error catcher's co_await).
   chain_.terminal([](Request& req) -> awaitable<Response> {

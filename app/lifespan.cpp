@@ -44,13 +44,13 @@ int run_migrate(const Config& cfg) {
   auto url = db_url_or_complain(cfg);
   if (!url) return 2;
   db::init_driver();
-  SchemaStatus st = check_schema(*url, /*apply=*/true);
+  db::SchemaStatus st = db::check_schema(*url, /*apply=*/true);
   switch (st.kind) {
-    case SchemaStatus::current:
+    case db::SchemaStatus::current:
       if (st.names.empty()) spdlog::info("migrate: nothing to apply, schema current ({})", db::redacted(*url));
       else spdlog::info("migrate: applied {} ({})", join(st.names), db::redacted(*url));
       return 0;
-    case SchemaStatus::unreachable:
+    case db::SchemaStatus::unreachable:
       spdlog::error("migrate: database unreachable ({}): {}", db::redacted(*url), st.message);
       return 1;
     default:
@@ -82,13 +82,13 @@ int run_server(const Config& cfg) {
   db::init_driver();  // not thread-safe on first call: before any thread starts
 
   // Schema first: refuse to serve an old schema unless told to migrate.
-  SchemaStatus st = check_schema(*url, cfg.auto_migrate);
-  if (st.kind == SchemaStatus::pending) {
+  db::SchemaStatus st = db::check_schema(*url, cfg.auto_migrate);
+  if (st.kind == db::SchemaStatus::pending) {
     std::fprintf(stderr, "keel: the database has %zu pending migration(s) (%s): run `keel migrate` or set KEEL_AUTO_MIGRATE=1\n",
                  st.names.size(), join(st.names).c_str());
     return 2;
   }
-  if (st.kind == SchemaStatus::failed) {
+  if (st.kind == db::SchemaStatus::failed) {
     std::fprintf(stderr, "keel: database schema check failed: %s\n", st.message.c_str());
     return 2;
   }
@@ -115,7 +115,7 @@ int run_server(const Config& cfg) {
     spdlog::critical("cannot prepare the data folder {}: {}", cfg.data_dir, e.what());
     return 1;
   }
-  if (st.kind == SchemaStatus::current) {
+  if (st.kind == db::SchemaStatus::current) {
     ctx.schema_current = true;
     if (!st.names.empty()) spdlog::info("applied migrations: {}", join(st.names));
   } else {

@@ -27,9 +27,6 @@ namespace keel {
 template <class T>
 using awaitable = boost::asio::awaitable<T>;
 
-// Callers not yet moved to text::iequals (routers/uploads.cpp) find it here.
-using text::iequals;
-
 // Ordered, case-insensitive header list (few entries: linear search wins).
 // Storage comes from a memory resource: the heap by default (responses), a
 // per-request arena for a parsed request (its fields then cost no malloc

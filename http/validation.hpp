@@ -46,7 +46,4 @@ struct Model {
 // Validity rules exposed for unit tests and reuse.
 bool valid_email(std::string_view s);
 
-// Callers not yet moved to text::valid_utf8 (routers/uploads.cpp) find it here.
-using text::valid_utf8;
-
 }  // namespace keel::validation

@@ -15,7 +15,7 @@ bool admin_only(const RouteSpec& spec) {
 }
 }  // namespace
 
-Guard auth_middleware(std::string admin_key) {
+Guard auth_guard(std::string admin_key) {
   return [admin_key = std::move(admin_key)](Request& req) -> std::optional<Response> {
     auto cred = presented_credential(req);
     req.is_admin = !admin_key.empty() && cred && constant_time_equals(*cred, admin_key);

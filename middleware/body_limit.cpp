@@ -4,7 +4,7 @@
 
 namespace keel {
 
-Guard body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload) {
+Guard body_limit_guard(std::uint64_t max_body, std::uint64_t max_upload) {
   return [max_body, max_upload](Request& req) -> std::optional<Response> {
     if (req.body && req.route) {
       auto cl = req.body->content_length();

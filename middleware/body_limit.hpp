@@ -9,5 +9,5 @@ namespace keel {
 // bodies by KEEL_MAX_BODY_MB or the route's smaller max_body_bytes
 // (http/body_cap.hpp), streamed uploads by KEEL_MAX_UPLOAD_MB. Bodies
 // without a length are capped while read.
-Guard body_limit_middleware(std::uint64_t max_body, std::uint64_t max_upload);
+Guard body_limit_guard(std::uint64_t max_body, std::uint64_t max_upload);
 }  // namespace keel

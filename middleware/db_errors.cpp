@@ -2,7 +2,6 @@
 
 #include "services/db/errors.hpp"
 
-#include <cppconn/exception.h>
 #include <spdlog/spdlog.h>
 
 namespace keel {
@@ -13,13 +12,6 @@ std::optional<Response> db_error_response(const std::exception& e, const Request
     detail = "database busy";
   } else if (dynamic_cast<const db::DbUnavailable*>(&e)) {
     spdlog::warn("{} {}: database unavailable: {} rid={}", req.method, req.path, e.what(), req.request_id);
-    detail = "database unavailable";
-  } else if (const auto* sqle = dynamic_cast<const sql::SQLException*>(&e)) {
-    // Lost connections (2006/2013/2055) and server-side unavailability are
-    // retryable; any other SQL error is a bug.
-    int code = sqle->getErrorCode();
-    if (!db::is_connection_lost(code) && code != 2002 && code != 2003 && code != 1053 && code != 1927) return std::nullopt;
-    spdlog::warn("{} {}: database connection lost ({}): {} rid={}", req.method, req.path, code, e.what(), req.request_id);
     detail = "database unavailable";
   } else {
     return std::nullopt;

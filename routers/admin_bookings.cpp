@@ -1,7 +1,6 @@
 #include "routers/admin_bookings.hpp"
 
 #include "http/json_body.hpp"
-#include "http/credentials.hpp"
 #include "http/text/iso_datetime.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
@@ -12,19 +11,10 @@
 namespace keel {
 
 namespace {
-const std::vector<std::string> kAdminSecurity = {kAdminKeyScheme, kAdminBearerScheme};
-
 std::int64_t to_int(std::string_view s) {
   std::int64_t v = 0;
   std::from_chars(s.data(), s.data() + s.size(), v);
   return v;
-}
-
-std::vector<ResponseSpec> admin_errors() {
-  using schemas::error_response;
-  return {error_response(401, "No admin key"), error_response(403, "Wrong admin key"),
-          error_response(422, "Validation error"),
-          error_response(503, "Admin access not configured, or the database is unavailable")};
 }
 }  // namespace
 
@@ -40,12 +30,14 @@ bookings::ListFilter list_filter_from(const Request& req) {
 }
 
 void register_admin_booking_routes(Router& router, AppContext& ctx) {
+  using schemas::error_response;
   RouteSpec list{.method = "GET", .path = "/api/admin/bookings", .summary = "List bookings",
                  .description = "Filtered by status, service and a [from, to) range on starts_at; ordered by starts_at.",
                  .tag = "admin", .operation_id = "list_bookings",
-                 .params = schemas::query_params(booking_schemas::list_query_model()), .security = kAdminSecurity};
-  list.responses = admin_errors();
-  list.responses.insert(list.responses.begin(), ResponseSpec{200, "A page of bookings", booking_schemas::page_schema()});
+                 .params = schemas::query_params(booking_schemas::list_query_model()),
+                 .security = schemas::admin_security()};
+  list.responses = schemas::admin_responses(
+      {{200, "A page of bookings", booking_schemas::page_schema()}, error_response(422, "Validation error")});
   router.add(list, [&ctx](Request& req) -> awaitable<Response> {
     schemas::raise_if_invalid(booking_schemas::list_query_model().validate_query(req.query));
     ctx.require_db();
@@ -60,13 +52,15 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
                                  "Anything else answers 409.",
                   .tag = "admin", .operation_id = "update_booking_status",
                   .params = {ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true}},
-                  .body = BodyKind::json, .security = kAdminSecurity};
+                  .body = BodyKind::json, .security = schemas::admin_security()};
   patch.request_body = RequestBodySpec{{{"application/json", booking_schemas::status_model().json_schema()}}};
   patch.max_body_bytes = kSmallJsonBodyBytes;
-  patch.responses = admin_errors();
-  patch.responses.insert(patch.responses.begin(), ResponseSpec{200, "The booking", booking_schemas::booking_schema(false)});
-  patch.responses.push_back(schemas::error_response(404, "No such booking"));
-  patch.responses.push_back(schemas::error_response(409, "Transition not allowed"));
+  patch.responses = schemas::admin_responses({{200, "The booking", booking_schemas::booking_schema(false)},
+                                              error_response(404, "No such booking"),
+                                              error_response(409, "Transition not allowed"),
+                                              error_response(413, "Body over 64 KiB"),
+                                              error_response(415, "Body is not JSON"),
+                                              error_response(422, "Validation error")});
   router.add(patch, [&ctx](Request& req) -> awaitable<Response> {
     nlohmann::json body = co_await read_json_body(req, ctx.config.max_body_bytes);
     schemas::raise_if_invalid(booking_schemas::status_model().validate(body));

@@ -34,13 +34,11 @@ awaitable<bookings::Booking> authorize_booking(Request& req, AppContext& ctx, st
 
 awaitable<bookings::Booking> change_status(AppContext& ctx, std::int64_t id, std::string to) {
   std::optional<bookings::Booking> after;
-  std::string conflict;
   try {
     after = co_await ctx.bookings->set_status(id, std::move(to));
   } catch (const bookings::TransitionNotAllowed& e) {
-    conflict = e.what();  // no co_await in a catch block (g++ 12)
+    throw HttpError(409, e.what());
   }
-  if (!conflict.empty()) throw HttpError(409, conflict);
   if (!after) throw HttpError(404, "booking not found");
   co_return std::move(*after);
 }

@@ -1,7 +1,6 @@
 #include "routers/bookings.hpp"
 
 #include "http/json_body.hpp"
-#include "http/credentials.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
 #include "routers/schemas.hpp"
@@ -9,14 +8,6 @@
 #include "services/crypto/sha256.hpp"
 
 namespace keel {
-
-namespace {
-const std::vector<std::string> kBookingSecurity = {kBookingTokenScheme, kAdminKeyScheme, kAdminBearerScheme};
-
-ParamSpec id_doc() {
-  return ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true, .description = "Booking id"};
-}
-}  // namespace
 
 void register_booking_routes(Router& router, AppContext& ctx) {
   using schemas::error_response;
@@ -29,7 +20,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
   create.max_body_bytes = kSmallJsonBodyBytes;
   create.responses = {{201, "Created", booking_schemas::booking_schema(true)},
                       error_response(409, "The slot overlaps another booking of the same service"),
-                      error_response(413, "Body too large"),
+                      error_response(413, "Body over 64 KiB"),
                       error_response(415, "Body is not JSON"),
                       error_response(422, "Validation error"),
                       error_response(503, "Database unavailable or busy")};
@@ -54,12 +45,9 @@ void register_booking_routes(Router& router, AppContext& ctx) {
   });
 
   RouteSpec read{.method = "GET", .path = "/api/bookings/{id:int}", .summary = "Read a booking", .tag = "bookings",
-                 .operation_id = "get_booking", .params = {id_doc()}, .security = kBookingSecurity};
-  read.responses = {{200, "The booking", booking_schemas::booking_schema(false)},
-                    error_response(401, "No credentials"),
-                    error_response(404, "No such booking, or the credentials do not grant it"),
-                    error_response(422, "Validation error"),
-                    error_response(503, "Database unavailable or busy")};
+                 .operation_id = "get_booking", .params = {schemas::booking_id_param()},
+                 .security = schemas::booking_security()};
+  read.responses = schemas::booking_responses({{200, "The booking", booking_schemas::booking_schema(false)}});
   router.add(read, [&ctx](Request& req) -> awaitable<Response> {
     auto b = co_await authorize_booking(req, ctx, id_param(req));
     co_return Response::json(200, booking_schemas::to_json(b));
@@ -67,13 +55,11 @@ void register_booking_routes(Router& router, AppContext& ctx) {
 
   RouteSpec cancel{.method = "POST", .path = "/api/bookings/{id:int}/cancel", .summary = "Cancel a booking",
                    .description = "A completed or already cancelled booking answers 409.", .tag = "bookings",
-                   .operation_id = "cancel_booking", .params = {id_doc()}, .security = kBookingSecurity};
-  cancel.responses = {{200, "The cancelled booking", booking_schemas::booking_schema(false)},
-                      error_response(401, "No credentials"),
-                      error_response(404, "No such booking, or the credentials do not grant it"),
-                      error_response(409, "The booking cannot be cancelled from its status"),
-                      error_response(422, "Validation error"),
-                      error_response(503, "Database unavailable or busy")};
+                   .operation_id = "cancel_booking", .params = {schemas::booking_id_param()},
+                   .security = schemas::booking_security()};
+  cancel.responses =
+      schemas::booking_responses({{200, "The cancelled booking", booking_schemas::booking_schema(false)},
+                                  error_response(409, "The booking cannot be cancelled from its status")});
   router.add(cancel, [&ctx](Request& req) -> awaitable<Response> {
     auto b = co_await authorize_booking(req, ctx, id_param(req));
     auto after = co_await change_status(ctx, b.id, "cancelled");

@@ -6,6 +6,7 @@
 //   GET /docs/assets/{path}    their JS/CSS, served by keel itself (never a
 //                              CDN): installed by scripts/docs-assets from
 //                              the pinned npm packages in docs/package.json
+//                              (services/docs/assets finds them)
 // None of them is registered when KEEL_DOCS=0; none is in the document.
 #include "services/context.hpp"
 #include "http/router.hpp"
@@ -24,16 +25,5 @@ void register_docs_routes(Router& router, AppContext& ctx);
 // The document /openapi.json serves for these routes (title, version,
 // security schemes, tags); warnings: metadata the generator had to fix.
 nlohmann::json openapi_document(const Router& router, std::vector<std::string>* warnings = nullptr);
-
-// Where the Swagger UI / ReDoc assets are looked for when KEEL_DOCS_ASSETS_DIR
-// is empty, first match wins (a folder holding swagger-ui-bundle.js):
-// <dir of the executable>/../docs/assets (a build folder inside the source
-// tree), <dir of the executable>/docs/assets, <dir of the executable>/
-// ../share/keel/docs/assets (an installed layout), ./docs/assets, and the
-// source tree keel was compiled from.
-std::vector<std::string> docs_assets_candidates();
-// The configured folder if set (even when it is missing: then nothing is
-// found), else the first candidate that holds the assets; empty when none.
-std::string find_docs_assets_dir(const std::string& configured);
 
 }  // namespace keel

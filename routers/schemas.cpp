@@ -1,5 +1,6 @@
 #include "routers/schemas.hpp"
 
+#include "http/credentials.hpp"
 #include "http/openapi.hpp"
 
 namespace keel::schemas {
@@ -50,6 +51,40 @@ namespace keel::schemas {
 
 ResponseSpec error_response(int status, std::string description) {
   return ResponseSpec{status, std::move(description), status == 422 ? validation_error() : error()};
+}
+
+std::vector<std::string> admin_security() { return {kAdminKeyScheme, kAdminBearerScheme}; }
+
+std::vector<std::string> booking_security() { return {kBookingTokenScheme, kAdminKeyScheme, kAdminBearerScheme}; }
+
+std::vector<ResponseSpec> admin_responses(std::vector<ResponseSpec> own, const std::string& unavailable) {
+  own.push_back(error_response(401, "No admin key"));
+  own.push_back(error_response(403, "Wrong admin key"));
+  own.push_back(error_response(503, "Admin access not configured, or " + unavailable));
+  return own;
+}
+
+std::vector<ResponseSpec> booking_responses(std::vector<ResponseSpec> own, const std::string& unavailable) {
+  own.push_back(error_response(401, "No credentials"));
+  own.push_back(error_response(404, "No such booking, or the credentials do not grant it"));
+  own.push_back(error_response(422, "Validation error"));
+  own.push_back(error_response(503, unavailable));
+  return own;
+}
+
+std::vector<ResponseSpec> file_responses(const std::string& missing) {
+  const json binary = {{"type", "string"}, {"format", "binary"}};
+  return {{200, "The file", binary, "application/octet-stream"},
+          {206, "Part of the file", binary, "application/octet-stream"},
+          {304, "Not modified", nullptr, ""},
+          error_response(404, missing),
+          error_response(412, "Precondition failed"),
+          error_response(416, "Range not satisfiable")};
+}
+
+ParamSpec booking_id_param() {
+  return ParamSpec{
+      .name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true, .description = "Booking id"};
 }
 
 std::vector<ParamSpec> query_params(const validation::Model& m) {

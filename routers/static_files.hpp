@@ -5,7 +5,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <sys/stat.h>
 #include <string>
 #include <vector>
 
@@ -18,12 +17,6 @@ void register_static_routes(Router& router, AppContext& ctx);
 // no "..", no "." , no empty segment, no NUL, no '/' or '\' inside a segment
 // (encoded separators), no dotfiles.
 std::optional<std::string> safe_relative_path(std::span<const std::string> segments);
-
-// Opens root/rel for reading only if, with symlinks resolved, it is a regular
-// file still inside root. Returns the fd (and its stat, and the resolved
-// path when asked), or -1.
-int open_inside(const std::string& root, const std::string& rel, std::string* resolved = nullptr,
-                struct stat* st = nullptr);
 
 // Serves the file named by decoded `segments` under `root` (404 when unsafe
 // or missing), with a strong size+mtime ETag, Last-Modified and its type.

@@ -39,8 +39,9 @@ struct Config {
   bool auto_migrate = false;
   bool docs = true;
   std::string docs_assets_dir;  // empty: <source>/docs/assets or next to the binary
-  // PDFs (routers/pdf.cpp): TrueType fonts embedded in every PDF, and how long
-  // a PDF request waits for one of the pdf_concurrency rendering slots.
+  // PDFs (services/pdf/booking_documents): TrueType fonts embedded in every
+  // PDF, and how long a PDF request waits for one of the pdf_concurrency
+  // rendering slots.
   std::string pdf_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::string pdf_font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
   double pdf_wait_s = 30;

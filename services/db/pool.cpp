@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 #include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -145,6 +147,14 @@ void Pool::note_reconnect() {
 void Pool::note_recycle() {
   std::lock_guard lock(mu_);
   policy_.note_recycle();
+}
+
+asio::awaitable<void> Pool::ping() {
+  auto job = [](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT 1"));
+  };
+  co_await run(job);
 }
 
 PoolStats Pool::stats() const {

@@ -11,10 +11,12 @@
 // resumes. The connection is only valid inside fn: do not keep it, its
 // statements or its result sets.
 //
-// Errors out of run(): whatever fn throws (sql::SQLException for SQL
-// errors, including 2006/2013 when the connection died under fn: run()
-// never retries, as statements need not be idempotent); PoolTimeout;
-// DbUnavailable (cannot connect, or the pool is closed).
+// Errors out of run(): whatever fn throws, except that a driver error
+// meaning the connection or the server went away (2006/2013/2055, 2002/2003,
+// 1053, 1927: db::is_unavailable) becomes DbUnavailable (run() never
+// retries, as statements need not be idempotent); other SQL errors stay
+// sql::SQLException; PoolTimeout; DbUnavailable (cannot connect, or the pool
+// is closed).
 //
 // Lifetime: destroy the Pool only after the io threads and the blocking pool
 // are stopped and joined (no run() in flight).
@@ -84,6 +86,10 @@ class Pool {
   // connection, held only while fn runs. fn's result (or exception) is run()'s.
   template <class F>
   auto run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
+
+  // A round trip through a pooled connection (SELECT 1): returns when the
+  // database answered, throws what run() throws when it did not.
+  boost::asio::awaitable<void> ping();
 
   PoolStats stats() const;  // any thread
 
@@ -169,8 +175,8 @@ auto Pool::run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Con
       try {
         (*call)(*use.conn);
       } catch (...) {
-        use.error = std::current_exception();
-        throw;
+        use.error = std::current_exception();  // finish() judges the original
+        rethrow_as_db_error(use.error);
       }
     };
     co_await keel::run_blocking(blocking_, job);
@@ -180,8 +186,8 @@ auto Pool::run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Con
       try {
         return std::optional<R>((*call)(*use.conn));
       } catch (...) {
-        use.error = std::current_exception();
-        throw;
+        use.error = std::current_exception();  // finish() judges the original
+        rethrow_as_db_error(use.error);
       }
     };
     std::optional<R> out = co_await keel::run_blocking(blocking_, job);

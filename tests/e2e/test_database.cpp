@@ -106,6 +106,33 @@ TEST(Database, KilledConnectionIsReplacedBeforeTheNextRequest) {
   EXPECT_GE(get(k.port(), "/api/health/memory").json()["db_pool"]["reconnects_total"].get<int>(), 1);
 }
 
+// A connection that dies under a statement (here: killed while it sleeps)
+// is the database being unavailable, not a bug: 503, and the pool
+// discards the dead connection so the next request is served.
+TEST(Database, ConnectionKilledMidStatementIs503NotA500) {
+  TestDatabase db;
+  Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}});
+  auto slow = std::async(std::launch::async, [port = k.port()] {
+    return request(port, {"GET", "/api/_test/db_sleep?ms=10000", {}, ""});
+  });
+  std::string id;
+  for (int i = 0; i < 50 && id.empty(); ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    auto [rc, out] = db.sql(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT CONNECTION_ID(), SLEEP(%' "
+        "AND DB = DATABASE() AND ID <> CONNECTION_ID()");
+    if (rc == 0) id = out.substr(0, out.find('\n'));
+  }
+  ASSERT_FALSE(id.empty()) << "the sleeping statement never showed up";
+  db.sql("KILL CONNECTION " + id);
+  auto r = slow.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_EQ(r->json(), json({{"detail", "database unavailable"}}));
+  EXPECT_EQ(r->header("Retry-After").value_or(""), "1");
+  EXPECT_EQ(create(k.port(), "2032-02-15T10:00:00Z"), 201);
+}
+
 TEST(Database, ServerRestartMidRunCausesNo500) {
   PrivateMariaDb maria;
   ASSERT_EQ(maria.ctl("start"), 0);

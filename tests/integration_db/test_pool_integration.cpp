@@ -43,11 +43,15 @@ bool is(const std::exception_ptr& e) {
   }
 }
 
+// The driver's error code: of a SQL error, or of the DbUnavailable that
+// Pool::run() makes of one that means the connection or server went away.
 int sql_errno(const std::exception_ptr& e) {
   try {
     if (e) std::rethrow_exception(e);
   } catch (const sql::SQLException& x) {
     return x.getErrorCode();
+  } catch (const DbUnavailable& x) {
+    return x.driver_code;
   } catch (...) {
   }
   return 0;
@@ -240,6 +244,7 @@ TEST_F(PoolTest, ConnectionLostUnderFnIsNotRetriedAndIsDiscarded) {
       return query_int(c, "SELECT 1");
     }));
     EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(is<DbUnavailable>(e));  // keel's own type: callers need no driver header
     const int code = sql_errno(e);
     EXPECT_TRUE(is_connection_lost(code)) << "errno " << code;
     auto s = pool.stats();

@@ -13,7 +13,7 @@ using namespace keel;
 
 TEST(BodyLimit, DeclaredLengthAgainstTheRouteCapTable) {
   constexpr std::uint64_t kMaxBody = 1000, kMaxUpload = 5000;
-  Guard guard = body_limit_middleware(kMaxBody, kMaxUpload);
+  Guard guard = body_limit_guard(kMaxBody, kMaxUpload);
   struct Case {
     BodyKind kind;
     std::uint64_t route_cap;  // RouteSpec::max_body_bytes

@@ -4,6 +4,7 @@
 #include "http/openapi.hpp"
 #include "http/text/ascii.hpp"
 #include "routers/docs.hpp"
+#include "services/docs/assets.hpp"
 
 #include <gtest/gtest.h>
 

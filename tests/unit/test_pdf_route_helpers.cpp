@@ -1,8 +1,11 @@
-// The pieces of routers/pdf.cpp that need no server: how a booking is shown,
-// the report's subtitle, the render-to-an-unlinked-temp-file step and the
-// response it becomes.
+// The PDF pieces that need no server: how a booking is shown and the
+// report's subtitle (services/pdf/from_bookings), the render-to-an-
+// unlinked-temp-file step (services/pdf/unlinked_file) and the response it
+// becomes (routers/pdf).
 #include "routers/pdf.hpp"
 #include "services/pdf/booking_pdf.hpp"
+#include "services/pdf/from_bookings.hpp"
+#include "services/pdf/unlinked_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using namespace keel;
+using namespace keel::pdf;
 using namespace keel::pdf_routes;
 
 namespace {
@@ -111,7 +115,7 @@ TEST(PdfRouteFormat, FilterSummary) {
 
 TEST_F(PdfRouteHelpers, RenderedFileIsUnlinkedAndStillReadable) {
   std::string seen_path;
-  RenderedFile f = render_to_unlinked_file(dir_, [&](const std::string& path) {
+  storage::OpenedFile f = render_to_unlinked_file(dir_, [&](const std::string& path) {
     seen_path = path;
     EXPECT_EQ(fs::path(path).parent_path(), fs::path(dir_));
     EXPECT_TRUE(fs::exists(path));  // mkstemp made it, private to its owner
@@ -152,7 +156,7 @@ TEST_F(PdfRouteHelpers, UnwritableFolderThrows) {
 }
 
 TEST_F(PdfRouteHelpers, ResponseIsTheWholeFileAsAnAttachment) {
-  RenderedFile f = render_to_unlinked_file(dir_, [&](const std::string& path) {
+  storage::OpenedFile f = render_to_unlinked_file(dir_, [&](const std::string& path) {
     pdf::render_confirmation(row_from(sample()), "2026-11-25", path);
   });
   const std::uint64_t size = f.size;

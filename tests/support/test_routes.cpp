@@ -1,4 +1,6 @@
-#include "routers/test_routes.hpp"
+// The test-only routes (app/test_routes.hpp). Outside the layers on purpose:
+// they throw, sleep and run SQL of their own to provoke what the tests check.
+#include "app/test_routes.hpp"
 
 #include "http/json_body.hpp"
 
