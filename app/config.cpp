@@ -57,19 +57,23 @@ std::string nonempty(const std::string& v, const std::string& name) {
 
 const std::vector<Option>& options() {
   static const std::vector<Option> opts = {
-      {"KEEL_HOST", "--host", "listen address", [](Config& c, auto& v, auto& n) { c.host = nonempty(v, n); }, "127.0.0.1"},
+      {"KEEL_HOST", "--host", "listen address", [](Config& c, auto& v, auto& n) { c.host = nonempty(v, n); },
+       "127.0.0.1"},
       {"KEEL_PORT", "--port", "listen port (0: any free port, logged at start)",
        [](Config& c, auto& v, auto& n) { c.port = static_cast<unsigned>(parse_uint(v, n, 0, 65535)); }, "8000"},
       {"KEEL_THREADS", "--threads", "io threads",
-       [](Config& c, auto& v, auto& n) { c.threads = static_cast<unsigned>(parse_uint(v, n, 1, 256)); }, "number of cores"},
+       [](Config& c, auto& v, auto& n) { c.threads = static_cast<unsigned>(parse_uint(v, n, 1, 256)); },
+       "number of cores"},
       {"KEEL_DATA_DIR", "--data-dir", "uploads in uploads/, temp files in tmp/",
        [](Config& c, auto& v, auto& n) { c.data_dir = nonempty(v, n); }, "./var"},
       {"KEEL_STATIC_DIR", "--static-dir", "files served under /static/",
        [](Config& c, auto& v, auto& n) { c.static_dir = nonempty(v, n); }, "./static"},
-      {"KEEL_DB_URL", "--db-url", "MariaDB/MySQL URL", [](Config& c, auto& v, auto& n) {
+      {"KEEL_DB_URL", "--db-url", "MariaDB/MySQL URL",
+       [](Config& c, auto& v, auto& n) {
          if (v.rfind("mysql://", 0) != 0) bad(n, v, "a URL like mysql://user:pass@host:port/db");
          c.db_url = v;
-       }, "mysql://keel:keel@127.0.0.1:3307/keel"},
+       },
+       "mysql://keel:keel@127.0.0.1:3307/keel"},
       {"KEEL_DB_POOL_SIZE", "--db-pool-size", "connections kept open",
        [](Config& c, auto& v, auto& n) { c.db_pool_size = static_cast<unsigned>(parse_uint(v, n, 1, 64)); }, "2"},
       {"KEEL_DB_MAX_OVERFLOW", "--db-max-overflow", "extra connections opened on demand",
@@ -77,7 +81,8 @@ const std::vector<Option>& options() {
       {"KEEL_DB_POOL_TIMEOUT_S", "--db-pool-timeout-s", "seconds to wait for a connection, then 503",
        [](Config& c, auto& v, auto& n) { c.db_pool_timeout_s = parse_seconds(v, n, 0.01, 3600); }, "30"},
       {"KEEL_DB_POOL_RECYCLE_S", "--db-pool-recycle-s", "reopen connections older than this",
-       [](Config& c, auto& v, auto& n) { c.db_pool_recycle_s = static_cast<unsigned>(parse_uint(v, n, 1, 1u << 30)); }, "3600"},
+       [](Config& c, auto& v, auto& n) { c.db_pool_recycle_s = static_cast<unsigned>(parse_uint(v, n, 1, 1u << 30)); },
+       "3600"},
       {"KEEL_ADMIN_API_KEY", "--admin-api-key", "admin key (none: admin routes answer 503)",
        [](Config& c, auto& v, auto&) { c.admin_api_key = v; }, "(none)"},
       {"KEEL_MAX_BODY_MB", "--max-body-mb", "cap of buffered (JSON) bodies, MiB",
@@ -89,26 +94,36 @@ const std::vector<Option>& options() {
       {"KEEL_MEMORY_LIMIT_MB", "--memory-limit-mb", "memory budget, MiB (0: cgroup limit, else system RAM)",
        [](Config& c, auto& v, auto& n) { c.memory_limit_bytes = parse_uint(v, n, 0, 1u << 24) << 20; }, "0"},
       {"KEEL_MEMORY_WARN_PERCENT", "--memory-warn-percent", "warning threshold, % of the budget",
-       [](Config& c, auto& v, auto& n) { c.memory_warn_percent = static_cast<unsigned>(parse_uint(v, n, 1, 100)); }, "85"},
+       [](Config& c, auto& v, auto& n) { c.memory_warn_percent = static_cast<unsigned>(parse_uint(v, n, 1, 100)); },
+       "85"},
       {"KEEL_MEMORY_REJECT_PERCENT", "--memory-reject-percent", "reject threshold, % of the budget",
-       [](Config& c, auto& v, auto& n) { c.memory_reject_percent = static_cast<unsigned>(parse_uint(v, n, 1, 100)); }, "90"},
-      {"KEEL_LOG_LEVEL", "--log-level", "trace, debug, info, warn, error, critical, off", [](Config& c, auto& v, auto& n) {
+       [](Config& c, auto& v, auto& n) { c.memory_reject_percent = static_cast<unsigned>(parse_uint(v, n, 1, 100)); },
+       "90"},
+      {"KEEL_LOG_LEVEL", "--log-level", "trace, debug, info, warn, error, critical, off",
+       [](Config& c, auto& v, auto& n) {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
          for (auto* l : levels)
-           if (v == l) { c.log_level = v; return; }
+           if (v == l) {
+             c.log_level = v;
+             return;
+           }
          bad(n, v, "one of trace, debug, info, warn, error, critical, off");
-       }, "info"},
-      {"KEEL_LOG_FORMAT", "--log-format", "text or json", [](Config& c, auto& v, auto& n) {
+       },
+       "info"},
+      {"KEEL_LOG_FORMAT", "--log-format", "text or json",
+       [](Config& c, auto& v, auto& n) {
          if (v != "text" && v != "json") bad(n, v, "text or json");
          c.log_format = v;
-       }, "text"},
+       },
+       "text"},
       {"KEEL_HEADER_TIMEOUT_S", "--header-timeout-s", "time to receive a whole request header",
        [](Config& c, auto& v, auto& n) { c.header_timeout_s = parse_seconds(v, n, 0.05, 3600); }, "10"},
       {"KEEL_IDLE_TIMEOUT_S", "--idle-timeout-s", "keep-alive idle time; also the body inactivity limit",
        [](Config& c, auto& v, auto& n) { c.idle_timeout_s = parse_seconds(v, n, 0.05, 86400); }, "60"},
       {"KEEL_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "how long in-flight requests may finish after SIGTERM",
        [](Config& c, auto& v, auto& n) { c.shutdown_grace_s = parse_seconds(v, n, 0, 3600); }, "30"},
-      {"KEEL_CORS_ORIGINS", "--cors-origins", "comma-separated allowed origins", [](Config& c, auto& v, auto&) {
+      {"KEEL_CORS_ORIGINS", "--cors-origins", "comma-separated allowed origins",
+       [](Config& c, auto& v, auto&) {
          c.cors_origins.clear();
          std::string cur;
          std::istringstream in(v);
@@ -116,9 +131,11 @@ const std::vector<Option>& options() {
            const std::string_view origin = text::trim(cur);
            if (!origin.empty()) c.cors_origins.emplace_back(origin);
          }
-       }, "(none)"},
+       },
+       "(none)"},
       {"KEEL_MAX_CONNECTIONS", "--max-connections", "open connections at most",
-       [](Config& c, auto& v, auto& n) { c.max_connections = static_cast<unsigned>(parse_uint(v, n, 1, 1u << 20)); }, "1024"},
+       [](Config& c, auto& v, auto& n) { c.max_connections = static_cast<unsigned>(parse_uint(v, n, 1, 1u << 20)); },
+       "1024"},
       {"KEEL_MAX_UPLOADS", "--max-uploads", "concurrent streamed uploads at most",
        [](Config& c, auto& v, auto& n) { c.max_uploads = static_cast<unsigned>(parse_uint(v, n, 1, 4096)); }, "16"},
       {"KEEL_PDF_CONCURRENCY", "--pdf-concurrency", "concurrent PDF renderings at most",
@@ -130,7 +147,8 @@ const std::vector<Option>& options() {
       {"KEEL_DOCS_ASSETS_DIR", "--docs-assets-dir", "folder with the Swagger UI and ReDoc assets",
        [](Config& c, auto& v, auto& n) { c.docs_assets_dir = nonempty(v, n); }, "(auto)"},
       {"KEEL_PDF_FONT", "--pdf-font", "TrueType font for PDF text (UTF-8 names need one)",
-       [](Config& c, auto& v, auto& n) { c.pdf_font = nonempty(v, n); }, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"},
+       [](Config& c, auto& v, auto& n) { c.pdf_font = nonempty(v, n); },
+       "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"},
       {"KEEL_PDF_FONT_BOLD", "--pdf-font-bold", "TrueType font for bold PDF text",
        [](Config& c, auto& v, auto& n) { c.pdf_font_bold = nonempty(v, n); },
        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},

@@ -1,9 +1,9 @@
 #pragma once
 // Wires middleware and routers together, the way app/core.py does in a
 // FastAPI project.
-#include "services/context.hpp"
 #include "http/router.hpp"
 #include "middleware/middleware.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 

@@ -1,20 +1,20 @@
 #include "app/lifespan.hpp"
 
-#include "services/context.hpp"
 #include "app/core.hpp"
 #include "app/schema_check.hpp"
 #include "http/server.hpp"
+#include "services/context.hpp"
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
 #include "services/memory/startup_code.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
-#include <cstdio>
 #include <sys/resource.h>
+#include <cstdio>
 #include <thread>
 
 namespace keel {
@@ -47,8 +47,10 @@ int run_migrate(const Config& cfg) {
   db::SchemaStatus st = db::check_schema(*url, /*apply=*/true);
   switch (st.kind) {
     case db::SchemaStatus::current:
-      if (st.names.empty()) spdlog::info("migrate: nothing to apply, schema current ({})", db::redacted(*url));
-      else spdlog::info("migrate: applied {} ({})", join(st.names), db::redacted(*url));
+      if (st.names.empty())
+        spdlog::info("migrate: nothing to apply, schema current ({})", db::redacted(*url));
+      else
+        spdlog::info("migrate: applied {} ({})", join(st.names), db::redacted(*url));
       return 0;
     case db::SchemaStatus::unreachable:
       spdlog::error("migrate: database unreachable ({}): {}", db::redacted(*url), st.message);
@@ -84,8 +86,9 @@ int run_server(const Config& cfg) {
   // Schema first: refuse to serve an old schema unless told to migrate.
   db::SchemaStatus st = db::check_schema(*url, cfg.auto_migrate);
   if (st.kind == db::SchemaStatus::pending) {
-    std::fprintf(stderr, "keel: the database has %zu pending migration(s) (%s): run `keel migrate` or set KEEL_AUTO_MIGRATE=1\n",
-                 st.names.size(), join(st.names).c_str());
+    std::fprintf(
+        stderr, "keel: the database has %zu pending migration(s) (%s): run `keel migrate` or set KEEL_AUTO_MIGRATE=1\n",
+        st.names.size(), join(st.names).c_str());
     return 2;
   }
   if (st.kind == db::SchemaStatus::failed) {
@@ -119,7 +122,8 @@ int run_server(const Config& cfg) {
     ctx.schema_current = true;
     if (!st.names.empty()) spdlog::info("applied migrations: {}", join(st.names));
   } else {
-    spdlog::warn("database unreachable ({}): starting degraded, retrying every 2 s: {}", db::redacted(*url), st.message);
+    spdlog::warn("database unreachable ({}): starting degraded, retrying every 2 s: {}", db::redacted(*url),
+                 st.message);
     watch_schema(ctx, *url);
   }
   App app(ctx);

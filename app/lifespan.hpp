@@ -3,7 +3,7 @@
 #include "app/config.hpp"
 
 namespace keel {
-int run_server(const Config& cfg);   // returns the process exit code
+int run_server(const Config& cfg);  // returns the process exit code
 int run_migrate(const Config& cfg);
 void tune_malloc();
 }  // namespace keel

@@ -1,10 +1,10 @@
 #include "app/schema_check.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace keel {
 
@@ -30,7 +30,8 @@ void watch_schema(AppContext& ctx, const db::DbUrl& url) {
           switch (st.kind) {
             case db::SchemaStatus::current:
               ctx.schema_current = true;
-              spdlog::info("database reachable, schema current{}", st.names.empty() ? "" : " (applied " + join(st.names) + ")");
+              spdlog::info("database reachable, schema current{}",
+                           st.names.empty() ? "" : " (applied " + join(st.names) + ")");
               break;
             case db::SchemaStatus::pending:
               if (!reported) spdlog::error("database schema not current: pending {}; run keel migrate", join(st.names));

@@ -2,10 +2,10 @@
 // A bounded pool for work that blocks (MySQL calls, PDF rendering, fsync,
 // hashing). io threads never block: they co_await run_blocking() instead.
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
 #include <type_traits>

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
 #include <array>
 #include <cstdio>
-#include <sys/socket.h>
 
 namespace keel {
 
@@ -26,15 +26,17 @@ awaitable<bool> write_file_response(Conn& conn, std::string_view head, const Fil
   if (!send_body) co_return true;
   for (const auto& seg : body.segments) {
     bool ok = false;
-    if (!seg.literal.empty()) ok = co_await write_all(conn, net::buffer(seg.literal), timeout);
-    else ok = co_await send_file_range(conn, body.file->fd(), seg.offset, seg.length, timeout, path);
+    if (!seg.literal.empty())
+      ok = co_await write_all(conn, net::buffer(seg.literal), timeout);
+    else
+      ok = co_await send_file_range(conn, body.file->fd(), seg.offset, seg.length, timeout, path);
     if (!ok) co_return false;
   }
   co_return true;
 }
 
-awaitable<bool> write_stream_response(Conn& conn, std::string_view head, StreamBody& body, bool chunked,
-                                      bool send_body, Clock::duration timeout, std::string_view path) {
+awaitable<bool> write_stream_response(Conn& conn, std::string_view head, StreamBody& body, bool chunked, bool send_body,
+                                      Clock::duration timeout, std::string_view path) {
   bool ok = co_await write_all(conn, net::buffer(head.data(), head.size()), timeout);
   if (!ok || !send_body) co_return ok;
   for (;;) {

@@ -17,7 +17,7 @@ awaitable<bool> write_file_response(Conn& conn, std::string_view head, const Fil
 
 // The chunks as they come, chunked (HTTP/1.1) or as they are, the end of
 // the connection ending the body (HTTP/1.0).
-awaitable<bool> write_stream_response(Conn& conn, std::string_view head, StreamBody& body, bool chunked,
-                                      bool send_body, Clock::duration timeout, std::string_view path);
+awaitable<bool> write_stream_response(Conn& conn, std::string_view head, StreamBody& body, bool chunked, bool send_body,
+                                      Clock::duration timeout, std::string_view path);
 
 }  // namespace keel

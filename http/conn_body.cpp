@@ -12,8 +12,7 @@ namespace keel {
 namespace net = boost::asio;
 namespace http = boost::beast::http;
 
-ConnBody::ConnBody(Conn& c, boost::beast::flat_buffer& b, RequestParser& p, const Request& req,
-                   Clock::duration timeout)
+ConnBody::ConnBody(Conn& c, boost::beast::flat_buffer& b, RequestParser& p, const Request& req, Clock::duration timeout)
     : conn_(c), buffer_(b), parser_(p), timeout_(timeout) {
   chunked_ = p.chunked();
   if (!chunked_) {
@@ -48,9 +47,7 @@ awaitable<bool> ConnBody::drain(std::uint64_t limit, Clock::duration timeout) {
       total += n;
       if (total > limit) co_return false;
     }
-  } catch (const std::exception&) {
-    co_return false;
-  }
+  } catch (const std::exception&) { co_return false; }
   co_return true;
 }
 

@@ -4,16 +4,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/sendfile.h>
 #include <array>
 #include <cerrno>
-#include <sys/sendfile.h>
 
 namespace keel {
 
 using namespace std::chrono_literals;
 
-awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length,
-                                Clock::duration timeout, std::string_view path) {
+awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length, Clock::duration timeout,
+                                std::string_view path) {
   // Asio's own operations keep the descriptor non-blocking; saying so once
   // per connection makes Asio remember it (one ioctl, not one per file).
   boost::system::error_code ignore;

@@ -147,8 +147,8 @@ awaitable<bool> write_all(Conn& conn, const Buffers& buffers, Clock::duration ti
 // within `timeout`: no user-space copy, no per-download buffer. False when
 // the peer is gone or the file is shorter than announced (`path` names it
 // in the log).
-awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length,
-                                Clock::duration timeout, std::string_view path);
+awaitable<bool> send_file_range(Conn& conn, int fd, std::uint64_t offset, std::uint64_t length, Clock::duration timeout,
+                                std::string_view path);
 
 // After an answer to a client that is still sending: stop writing, discard
 // a bounded amount, then return for the caller to close (nginx's lingering

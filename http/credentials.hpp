@@ -10,9 +10,9 @@
 
 namespace keel {
 
-inline constexpr const char* kAdminKeyScheme = "AdminApiKey";        // X-API-Key: <key>
-inline constexpr const char* kAdminBearerScheme = "AdminBearer";     // Authorization: Bearer <key>
-inline constexpr const char* kBookingTokenScheme = "BookingToken";   // Authorization: Bearer <manage_token>
+inline constexpr const char* kAdminKeyScheme = "AdminApiKey";       // X-API-Key: <key>
+inline constexpr const char* kAdminBearerScheme = "AdminBearer";    // Authorization: Bearer <key>
+inline constexpr const char* kBookingTokenScheme = "BookingToken";  // Authorization: Bearer <manage_token>
 
 // The token of "Authorization: Bearer <token>" (scheme case-insensitive,
 // surrounding spaces dropped); nothing when absent or empty.

@@ -2,8 +2,8 @@
 
 #include "http/text/ascii.hpp"
 
-#include <algorithm>
 #include <unistd.h>
+#include <algorithm>
 
 namespace keel {
 
@@ -32,11 +32,12 @@ void Headers::remove(std::string_view name) {
 }
 
 HttpError::HttpError(int s, nlohmann::json d, Headers h)
-    : std::runtime_error(d.is_string() ? d.get<std::string>() : d.dump()), status(s), detail(std::move(d)), headers(std::move(h)) {}
+    : std::runtime_error(d.is_string() ? d.get<std::string>() : d.dump()),
+      status(s),
+      detail(std::move(d)),
+      headers(std::move(h)) {}
 
-nlohmann::json ValidationIssue::to_json() const {
-  return nlohmann::json{{"loc", loc}, {"msg", msg}, {"type", type}};
-}
+nlohmann::json ValidationIssue::to_json() const { return nlohmann::json{{"loc", loc}, {"msg", msg}, {"type", type}}; }
 
 HttpError validation_error(const std::vector<ValidationIssue>& issues) {
   nlohmann::json arr = nlohmann::json::array();
@@ -59,8 +60,7 @@ std::string_view Request::path_param(std::string_view name) const {
 awaitable<std::string> read_body_capped(Request& req, std::uint64_t cap) {
   std::string out;
   if (!req.body) co_return out;
-  if (auto cl = req.body->content_length(); cl && *cl > cap)
-    throw HttpError(413, "request body too large");
+  if (auto cl = req.body->content_length(); cl && *cl > cap) throw HttpError(413, "request body too large");
   char buf[16 * 1024];
   for (;;) {
     std::size_t n = co_await req.body->read_some(std::span<char>(buf, sizeof buf));
@@ -110,37 +110,68 @@ std::uint64_t Response::body_size() const {
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 

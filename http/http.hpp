@@ -106,9 +106,9 @@ class Request {
   // Header fields stored in `storage` (the server's per-request arena).
   explicit Request(std::pmr::memory_resource* storage) : headers(storage) {}
 
-  std::string method;       // "GET", upper case as sent
-  std::string target;       // raw request target
-  std::string path;         // the target's path as sent (percent-encoded); decoded pieces are in segments
+  std::string method;                 // "GET", upper case as sent
+  std::string target;                 // raw request target
+  std::string path;                   // the target's path as sent (percent-encoded); decoded pieces are in segments
   std::vector<std::string> segments;  // decoded path segments (a '/' inside one stays)
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;

@@ -29,7 +29,9 @@ class IoPool {
   // the whole process, the acceptor.
   boost::asio::io_context& main() { return *contexts_[0]; }
   // Round-robin choice for a new connection.
-  boost::asio::io_context& next() { return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()]; }
+  boost::asio::io_context& next() {
+    return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+  }
 
   // Runs every context, one thread each (the caller runs the first), until
   // all are stopped. Each context is kept alive by a work guard until stop().

@@ -51,8 +51,10 @@ class BoundedDomBuilder {
     error_offset_ = position > 0 ? position - 1 : 0;
     // "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error ..." -> "syntax error ..."
     std::string_view what = e.what();
-    if (auto colon = what.find(": "); colon != std::string_view::npos) what.remove_prefix(colon + 2);
-    else if (auto id = what.find("] "); id != std::string_view::npos) what.remove_prefix(id + 2);
+    if (auto colon = what.find(": "); colon != std::string_view::npos)
+      what.remove_prefix(colon + 2);
+    else if (auto id = what.find("] "); id != std::string_view::npos)
+      what.remove_prefix(id + 2);
     error_ = what;
     return false;
   }
@@ -130,23 +132,24 @@ json parse_json_body(std::string_view text) {
   if (json::sax_parse(text, &builder)) return doc;
   switch (builder.outcome()) {
     case BoundedDomBuilder::Outcome::too_deep:
-      throw validation_error(
-          {ValidationIssue{{"body"}, "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels", "json_too_deep"}});
+      throw validation_error({ValidationIssue{
+          {"body"}, "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels", "json_too_deep"}});
     case BoundedDomBuilder::Outcome::too_large:
       throw validation_error({ValidationIssue{
-          {"body"}, "JSON document too large: more values than a body of " + std::to_string(text.size()) + " bytes may hold",
+          {"body"},
+          "JSON document too large: more values than a body of " + std::to_string(text.size()) + " bytes may hold",
           "json_too_large"}});
     default:
       // Located like FastAPI does: ["body", <byte offset>].
       throw validation_error({ValidationIssue{{"body", static_cast<std::int64_t>(builder.error_offset())},
-                                              "JSON decode error: " + builder.error(), "json_invalid"}});
+                                              "JSON decode error: " + builder.error(),
+                                              "json_invalid"}});
   }
 }
 
 awaitable<json> read_json_body(Request& req, std::uint64_t cap) {
   auto ct = req.header("Content-Type");
-  if (!ct || !is_json_content_type(*ct))
-    throw HttpError(415, "Content-Type must be application/json");
+  if (!ct || !is_json_content_type(*ct)) throw HttpError(415, "Content-Type must be application/json");
   std::string text = co_await read_body_capped(req, body_cap(req, cap));
   co_return parse_json_body(text);
 }

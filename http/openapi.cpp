@@ -124,7 +124,6 @@ json validation_error_schema() {
           {"properties", {{"detail", {{"type", "array"}, {"items", item}}}}}};
 }
 
-
 json document(const Router& router, const Info& info, std::vector<std::string>* warnings_out) {
   std::vector<std::string> warnings;
   SchemaRegistry registry(warnings);
@@ -221,7 +220,8 @@ json document(const Router& router, const Info& info, std::vector<std::string>* 
     std::stable_sort(params.begin(), params.end(), [&](const json& a, const json& b) {
       auto rank = [&](const json& p) -> std::size_t {
         if (p["in"] != "path") return order.size();
-        return static_cast<std::size_t>(std::find(order.begin(), order.end(), p["name"].get<std::string>()) - order.begin());
+        return static_cast<std::size_t>(std::find(order.begin(), order.end(), p["name"].get<std::string>()) -
+                                        order.begin());
       };
       return rank(a) < rank(b);
     });

@@ -26,8 +26,10 @@ class RequestArena final : public std::pmr::memory_resource {
   // than that still works (the arena grows), it just costs another block.
   void size_for(std::size_t bytes) {
     if (mono_) return;
-    if (bytes <= kInline) mono_.emplace(inline_.data(), inline_.size());
-    else mono_.emplace(bytes);
+    if (bytes <= kInline)
+      mono_.emplace(inline_.data(), inline_.size());
+    else
+      mono_.emplace(bytes);
   }
 
  private:

@@ -46,9 +46,9 @@ bool valid_host(std::string_view value) {
 // The codings of all Transfer-Encoding fields, in order, as one list.
 struct Codings {
   bool valid = true;
-  std::size_t chunked = 0;       // how many times `chunked` appears
+  std::size_t chunked = 0;  // how many times `chunked` appears
   bool chunked_last = false;
-  std::string_view other;        // the first coding that is not `chunked`
+  std::string_view other;  // the first coding that is not `chunked`
 };
 
 void add_codings(Codings& c, std::string_view value) {
@@ -60,8 +60,10 @@ void add_codings(Codings& c, std::string_view value) {
   for (auto coding : list) {
     std::string_view name(coding.data(), coding.size());
     c.chunked_last = text::iequals(name, "chunked");
-    if (c.chunked_last) ++c.chunked;
-    else if (c.other.empty()) c.other = name;
+    if (c.chunked_last)
+      ++c.chunked;
+    else if (c.other.empty())
+      c.other = name;
   }
 }
 
@@ -98,7 +100,8 @@ std::optional<HeadRefusal> check_framing(const Headers& fields, unsigned version
           add_codings(codings, value);
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   if (hosts > 1) return bad("more than one Host header field");
@@ -113,8 +116,7 @@ std::optional<HeadRefusal> check_framing(const Headers& fields, unsigned version
   if (!codings.valid) return bad("malformed Transfer-Encoding");
   if (!codings.chunked_last) return bad("chunked must be the final transfer coding");
   if (codings.chunked > 1) return bad("chunked applied more than once");
-  if (!codings.other.empty())
-    return HeadRefusal{501, "transfer coding not implemented: " + std::string(codings.other)};
+  if (!codings.other.empty()) return HeadRefusal{501, "transfer coding not implemented: " + std::string(codings.other)};
   return std::nullopt;
 }
 

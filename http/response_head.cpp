@@ -12,11 +12,16 @@ namespace {
 // The framing fields are the server's to write: handlers' copies are dropped.
 bool server_owned(std::string_view name) {
   switch (name.size()) {
-    case 4: return text::iequals(name, "Date");
-    case 10: return text::iequals(name, "Connection");
-    case 14: return text::iequals(name, "Content-Length");
-    case 17: return text::iequals(name, "Transfer-Encoding");
-    default: return false;
+    case 4:
+      return text::iequals(name, "Date");
+    case 10:
+      return text::iequals(name, "Connection");
+    case 14:
+      return text::iequals(name, "Content-Length");
+    case 17:
+      return text::iequals(name, "Transfer-Encoding");
+    default:
+      return false;
   }
 }
 
@@ -45,8 +50,8 @@ Framing framing_for(const Response& res, unsigned version) {
   return {};
 }
 
-void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,
-                         std::string_view date, Framing framing, bool keep_alive) {
+void write_response_head(std::string& out, int status, unsigned version, const Headers& fields, std::string_view date,
+                         Framing framing, bool keep_alive) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, static_cast<std::uint64_t>(status));
   out.push_back(' ');

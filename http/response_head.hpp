@@ -27,7 +27,7 @@ Framing framing_for(const Response& res, unsigned version);
 
 // Appends the head to `out` (which the caller clears and reuses).
 // `version` is 10 or 11; keep-alive is spelled the way that version needs.
-void write_response_head(std::string& out, int status, unsigned version, const Headers& fields,
-                         std::string_view date, Framing framing, bool keep_alive);
+void write_response_head(std::string& out, int status, unsigned version, const Headers& fields, std::string_view date,
+                         Framing framing, bool keep_alive);
 
 }  // namespace keel

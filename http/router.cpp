@@ -119,7 +119,8 @@ std::vector<ValidationIssue> issues_of(const Route& r, const std::vector<std::st
   for (std::size_t k = 0; k < r.pieces.size() && k < segs.size(); ++k) {
     const auto& p = r.pieces[k];
     if (p.is_param && p.type == "int" && !is_int(segs[k]))
-      issues.push_back({{"path", p.name}, "Input should be a valid integer, unable to parse string as an integer", "int_parsing"});
+      issues.push_back(
+          {{"path", p.name}, "Input should be a valid integer, unable to parse string as an integer", "int_parsing"});
   }
   return issues;
 }

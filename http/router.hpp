@@ -56,7 +56,7 @@ struct RouteSpec {
   std::vector<std::string> security;  // names of security schemes; any one suffices
   bool include_in_schema = true;
   std::uint64_t max_body_bytes = 0;  // a buffered body's cap below KEEL_MAX_BODY_MB (0: that ceiling)
-  bool memory_guard = true;  // false: served even in the critical memory state (health checks)
+  bool memory_guard = true;          // false: served even in the critical memory state (health checks)
 };
 
 struct Route {

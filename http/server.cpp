@@ -10,14 +10,14 @@
 #include "http/response_head.hpp"
 #include "http/text/http_date.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <array>
 #include <ctime>
-#include <malloc.h>
 #include <mutex>
 
 namespace keel {
@@ -29,9 +29,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::size_t kReadSize = 4096;             // one read of header bytes
-constexpr std::size_t kKeepBuffer = 4096;           // an idle connection keeps at most this much buffer
-constexpr std::uint64_t kDrainLimit = 64 * 1024;    // unread body we still drain to keep the connection
+constexpr std::size_t kReadSize = 4096;           // one read of header bytes
+constexpr std::size_t kKeepBuffer = 4096;         // an idle connection keeps at most this much buffer
+constexpr std::uint64_t kDrainLimit = 64 * 1024;  // unread body we still drain to keep the connection
 
 // RFC 9110 Date header, formatted once per second per thread.
 const std::string& http_date_now() {
@@ -45,9 +45,7 @@ const std::string& http_date_now() {
   return formatted;
 }
 
-std::string early_error_body(std::string_view detail) {
-  return nlohmann::json{{"detail", detail}}.dump();
-}
+std::string early_error_body(std::string_view detail) { return nlohmann::json{{"detail", detail}}.dump(); }
 
 // Writes an answer the server decides itself, before any route runs; the
 // connection closes after it.
@@ -164,8 +162,10 @@ awaitable<void> Server::Impl::accept_loop() {
 void Server::Impl::reject_over_limit(Socket& socket) {
   ++rejected;
   static const std::string body = early_error_body("too many connections, retry later");
-  static const std::string msg = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-                                 "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  static const std::string msg =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
   boost::system::error_code ec;
   socket.non_blocking(true, ec);
   socket.write_some(net::buffer(msg), ec);
@@ -224,7 +224,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
   Conn conn(std::move(socket));
   Registration registered(w, conn);
   beast::flat_buffer buffer(kHeaderLimit + 1024);  // a whole head, and the first body bytes after it
-  std::string head;                                 // the response head, reused across requests
+  std::string head;                                // the response head, reused across requests
   const auto conn_start = Clock::now();
 
   for (bool first = true;; first = false) {
@@ -251,8 +251,8 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     bool idle = !first && buffer.size() == 0;
     bool read_failed = false;
     {
-      auto deadline = conn.deadline_at(first ? conn_start + header_timeout
-                                             : Clock::now() + (idle ? idle_timeout : header_timeout));
+      auto deadline =
+          conn.deadline_at(first ? conn_start + header_timeout : Clock::now() + (idle ? idle_timeout : header_timeout));
       while ((got = reader.step(buffer)) == HeadReader::need_more) {
         const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
         auto [ec, n] = co_await conn.socket.async_read_some(buffer.prepare(room), use_tuple);
@@ -271,8 +271,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
       // The client left, or the sweeper closed the socket: like nginx, the
       // slow client (or the idle keep-alive one) is cut off without an answer.
       if (conn.timed_out && !idle)
-        spdlog::info("{} request header not received within {}s: connection closed", conn.remote,
-                     cfg.header_timeout_s);
+        spdlog::info("{} request header not received within {}s: connection closed", conn.remote, cfg.header_timeout_s);
       break;
     }
 
@@ -306,9 +305,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     bool gone = false;
     try {
       res = co_await handler(req);
-    } catch (const ClientGone&) {
-      gone = true;
-    } catch (const std::exception& e) {
+    } catch (const ClientGone&) { gone = true; } catch (const std::exception& e) {
       // The middleware chain renders errors; this is the last resort.
       spdlog::error("{} {} unhandled: {}", req.method, req.path, e.what());
       res = Response::error(500, "Internal Server Error");
@@ -337,8 +334,8 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
       ok = co_await write_file_response(conn, head, *f, send_body, idle_timeout, req.path);
     } else {
       auto& stream = std::get<StreamBody>(res.body);
-      ok = co_await write_stream_response(conn, head, stream, framing.kind == Framing::chunked, send_body,
-                                          idle_timeout, req.path);
+      ok = co_await write_stream_response(conn, head, stream, framing.kind == Framing::chunked, send_body, idle_timeout,
+                                          req.path);
     }
     conn.busy = false;
     res = Response{};  // release files (temp files are unlinked here)

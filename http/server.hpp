@@ -17,9 +17,9 @@ namespace keel {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned port = 8000;
-  double header_timeout_s = 10;   // time to receive a request header
-  double idle_timeout_s = 60;     // keep-alive idle; also each body read and write
-  double shutdown_grace_s = 30;   // in-flight requests may finish this long after shutdown()
+  double header_timeout_s = 10;  // time to receive a request header
+  double idle_timeout_s = 60;    // keep-alive idle; also each body read and write
+  double shutdown_grace_s = 30;  // in-flight requests may finish this long after shutdown()
   unsigned max_connections = 1024;
 };
 

@@ -26,8 +26,12 @@ bool valid_email(std::string_view s) {
 json Model::field_schema(const Field& f) const {
   json s;
   switch (f.kind) {
-    case Kind::string: s["type"] = "string"; break;
-    case Kind::integer: s["type"] = "integer"; break;
+    case Kind::string:
+      s["type"] = "string";
+      break;
+    case Kind::integer:
+      s["type"] = "integer";
+      break;
     case Kind::email:
       s["type"] = "string";
       s["format"] = "email";
@@ -73,8 +77,10 @@ namespace {
 // Checks one present value; appends issues located at loc.
 void check_value(const Field& f, const json& v, std::vector<json> loc, std::vector<ValidationIssue>& out) {
   if (v.is_null()) {
-    if (!f.nullable) out.push_back({loc, f.kind == Kind::integer ? "Input should be a valid integer" : "Input should be a valid string",
-                                    f.kind == Kind::integer ? "int_type" : "string_type"});
+    if (!f.nullable)
+      out.push_back({loc,
+                     f.kind == Kind::integer ? "Input should be a valid integer" : "Input should be a valid string",
+                     f.kind == Kind::integer ? "int_type" : "string_type"});
     return;
   }
   if (f.kind == Kind::integer) {
@@ -84,7 +90,8 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
     }
     std::int64_t n = v.is_number_unsigned() && v.get<std::uint64_t>() > INT64_MAX ? INT64_MAX : v.get<std::int64_t>();
     if (f.minimum && n < *f.minimum)
-      out.push_back({loc, "Input should be greater than or equal to " + std::to_string(*f.minimum), "greater_than_equal"});
+      out.push_back(
+          {loc, "Input should be greater than or equal to " + std::to_string(*f.minimum), "greater_than_equal"});
     if (f.maximum && n > *f.maximum)
       out.push_back({loc, "Input should be less than or equal to " + std::to_string(*f.maximum), "less_than_equal"});
     return;
@@ -96,17 +103,21 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
   const std::string& s = v.get_ref<const std::string&>();
   // JSON text is UTF-8 already; a percent-decoded query value may not be.
   if (!text::valid_utf8(s)) {
-    out.push_back({loc, "Input should be a valid string, unable to parse raw data as a unicode string", "string_unicode"});
+    out.push_back(
+        {loc, "Input should be a valid string, unable to parse raw data as a unicode string", "string_unicode"});
     return;
   }
   std::size_t len = text::utf8_length(s);
   if (f.min_length && len < *f.min_length) {
-    out.push_back({loc, "String should have at least " + std::to_string(*f.min_length) + (*f.min_length == 1 ? " character" : " characters"),
+    out.push_back({loc,
+                   "String should have at least " + std::to_string(*f.min_length) +
+                       (*f.min_length == 1 ? " character" : " characters"),
                    "string_too_short"});
     return;
   }
   if (f.max_length && len > *f.max_length) {
-    out.push_back({loc, "String should have at most " + std::to_string(*f.max_length) + " characters", "string_too_long"});
+    out.push_back(
+        {loc, "String should have at most " + std::to_string(*f.max_length) + " characters", "string_too_long"});
     return;
   }
   switch (f.kind) {
@@ -116,8 +127,11 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
     case Kind::datetime:
       if (!text::parse_iso_datetime(s, true)) {
         bool no_tz = text::parse_iso_datetime(s, false).has_value();
-        if (no_tz) out.push_back({loc, "Input should have timezone info", "timezone_aware"});
-        else out.push_back({loc, "Input should be a valid datetime in ISO 8601 format with a UTC offset", "datetime_parsing"});
+        if (no_tz)
+          out.push_back({loc, "Input should have timezone info", "timezone_aware"});
+        else
+          out.push_back(
+              {loc, "Input should be a valid datetime in ISO 8601 format with a UTC offset", "datetime_parsing"});
       }
       break;
     case Kind::enumeration: {
@@ -140,7 +154,8 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
 std::vector<ValidationIssue> Model::validate(const json& body) const {
   std::vector<ValidationIssue> out;
   if (!body.is_object()) {
-    out.push_back({{"body"}, "Input should be a valid dictionary or object to extract fields from", "model_attributes_type"});
+    out.push_back(
+        {{"body"}, "Input should be a valid dictionary or object to extract fields from", "model_attributes_type"});
     return out;
   }
   for (const auto& f : fields) {
@@ -162,7 +177,8 @@ std::vector<ValidationIssue> Model::validate(const json& body) const {
   return out;
 }
 
-std::vector<ValidationIssue> Model::validate_query(const std::vector<std::pair<std::string, std::string>>& query) const {
+std::vector<ValidationIssue> Model::validate_query(
+    const std::vector<std::pair<std::string, std::string>>& query) const {
   std::vector<ValidationIssue> out;
   for (const auto& f : fields) {
     const std::string* value = nullptr;

@@ -20,7 +20,7 @@ struct Field {
   std::string name;
   Kind kind = Kind::string;
   bool required = true;
-  bool nullable = false;  // optional fields may also be sent as null
+  bool nullable = false;                              // optional fields may also be sent as null
   std::optional<std::size_t> min_length, max_length;  // in characters (code points)
   std::optional<std::int64_t> minimum, maximum;
   std::vector<std::string> enum_values;

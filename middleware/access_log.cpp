@@ -9,12 +9,18 @@ namespace keel {
 
 namespace {
 void log_line(bool json, const Request& req, int status, std::uint64_t bytes) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
+  auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
   double ms = static_cast<double>(us) / 1000.0;
   if (json) {
-    nlohmann::json j{{"event", "access"},   {"method", req.method}, {"path", req.path},
-                     {"status", status},    {"bytes", bytes},       {"duration_ms", ms},
-                     {"request_id", req.request_id}, {"remote", req.remote}};
+    nlohmann::json j{{"event", "access"},
+                     {"method", req.method},
+                     {"path", req.path},
+                     {"status", status},
+                     {"bytes", bytes},
+                     {"duration_ms", ms},
+                     {"request_id", req.request_id},
+                     {"remote", req.remote}};
     spdlog::info("{}", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     spdlog::info("{} {} {} {}B {:.2f}ms rid={} from={}", req.method, req.path, status, bytes, ms, req.request_id,
@@ -32,9 +38,7 @@ Middleware access_log_middleware(bool json) {
     Response res;
     try {
       res = co_await next(req);
-    } catch (...) {
-      err = std::current_exception();
-    }
+    } catch (...) { err = std::current_exception(); }
     if (err) {
       log_line(json, req, 499, 0);
       std::rethrow_exception(err);

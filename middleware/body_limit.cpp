@@ -10,8 +10,8 @@ Guard body_limit_guard(std::uint64_t max_body, std::uint64_t max_upload) {
       auto cl = req.body->content_length();
       std::uint64_t cap = req.route->spec.body == BodyKind::stream ? max_upload : body_cap(req, max_body);
       if (cl && *cl > cap) {
-        Response r = Response::error(413, "request body too large: " + std::to_string(*cl) + " bytes, the limit is " +
-                                              std::to_string(cap));
+        Response r = Response::error(
+            413, "request body too large: " + std::to_string(*cl) + " bytes, the limit is " + std::to_string(cap));
         return r;
       }
     }

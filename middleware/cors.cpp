@@ -6,8 +6,9 @@ namespace keel {
 
 namespace {
 constexpr const char* kMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
-constexpr const char* kExposed = "Content-Length, Content-Range, Content-Disposition, ETag, Last-Modified, X-Request-ID, Retry-After";
-}
+constexpr const char* kExposed =
+    "Content-Length, Content-Range, Content-Disposition, ETag, Last-Modified, X-Request-ID, Retry-After";
+}  // namespace
 
 Middleware cors_middleware(std::vector<std::string> origins) {
   if (origins.empty()) return {};
@@ -22,7 +23,8 @@ Middleware cors_middleware(std::vector<std::string> origins) {
       Response r = Response::empty(204);
       r.headers.set("Access-Control-Allow-Origin", std::string(*origin));
       r.headers.set("Access-Control-Allow-Methods", kMethods);
-      if (auto h = req.header("Access-Control-Request-Headers")) r.headers.set("Access-Control-Allow-Headers", std::string(*h));
+      if (auto h = req.header("Access-Control-Request-Headers"))
+        r.headers.set("Access-Control-Allow-Headers", std::string(*h));
       r.headers.set("Access-Control-Max-Age", "600");
       r.headers.set("Vary", "Origin");
       co_return r;

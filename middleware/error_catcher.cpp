@@ -23,9 +23,7 @@ Middleware error_catcher_middleware(ErrorCounters& counters) {
     } catch (const HttpError& e) {
       failed = render_http_error(e);
       if (e.status == 408) failed->close = true;
-    } catch (const ClientGone&) {
-      throw;
-    } catch (const std::bad_alloc&) {
+    } catch (const ClientGone&) { throw; } catch (const std::bad_alloc&) {
       counters.alloc_failures_total++;
       ::malloc_trim(0);
       spdlog::error("{} {} allocation failed; answered 503 rid={}", req.method, req.path, req.request_id);
@@ -36,7 +34,8 @@ Middleware error_catcher_middleware(ErrorCounters& counters) {
       if (!failed) {
         counters.internal_errors_total++;
         spdlog::error("{} {} failed: {} rid={}", req.method, req.path, e.what(), req.request_id);
-        failed = Response::json(500, nlohmann::json{{"detail", "Internal Server Error"}, {"request_id", req.request_id}});
+        failed =
+            Response::json(500, nlohmann::json{{"detail", "Internal Server Error"}, {"request_id", req.request_id}});
       }
     }
     co_return std::move(*failed);

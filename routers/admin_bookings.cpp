@@ -31,11 +31,15 @@ bookings::ListFilter list_filter_from(const Request& req) {
 
 void register_admin_booking_routes(Router& router, AppContext& ctx) {
   using schemas::error_response;
-  RouteSpec list{.method = "GET", .path = "/api/admin/bookings", .summary = "List bookings",
-                 .description = "Filtered by status, service and a [from, to) range on starts_at; ordered by starts_at.",
-                 .tag = "admin", .operation_id = "list_bookings",
-                 .params = schemas::query_params(booking_schemas::list_query_model()),
-                 .security = schemas::admin_security()};
+  RouteSpec list{
+      .method = "GET",
+      .path = "/api/admin/bookings",
+      .summary = "List bookings",
+      .description = "Filtered by status, service and a [from, to) range on starts_at; ordered by starts_at.",
+      .tag = "admin",
+      .operation_id = "list_bookings",
+      .params = schemas::query_params(booking_schemas::list_query_model()),
+      .security = schemas::admin_security()};
   list.responses = schemas::admin_responses(
       {{200, "A page of bookings", booking_schemas::page_schema()}, error_response(422, "Validation error")});
   router.add(list, [&ctx](Request& req) -> awaitable<Response> {
@@ -47,12 +51,17 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
     co_return Response::json(200, {{"total", page.total}, {"items", items}});
   });
 
-  RouteSpec patch{.method = "PATCH", .path = "/api/admin/bookings/{id:int}", .summary = "Change a booking's status",
-                  .description = "Allowed: pending -> confirmed -> completed; pending or confirmed -> cancelled. "
-                                 "Anything else answers 409.",
-                  .tag = "admin", .operation_id = "update_booking_status",
+  RouteSpec patch{.method = "PATCH",
+                  .path = "/api/admin/bookings/{id:int}",
+                  .summary = "Change a booking's status",
+                  .description =
+                      "Allowed: pending -> confirmed -> completed; pending or confirmed -> cancelled. "
+                      "Anything else answers 409.",
+                  .tag = "admin",
+                  .operation_id = "update_booking_status",
                   .params = {ParamSpec{.name = "id", .in = "path", .schema = {{"type", "integer"}}, .required = true}},
-                  .body = BodyKind::json, .security = schemas::admin_security()};
+                  .body = BodyKind::json,
+                  .security = schemas::admin_security()};
   patch.request_body = RequestBodySpec{{{"application/json", booking_schemas::status_model().json_schema()}}};
   patch.max_body_bytes = kSmallJsonBodyBytes;
   patch.responses = schemas::admin_responses({{200, "The booking", booking_schemas::booking_schema(false)},

@@ -1,6 +1,6 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 // GET /api/admin/bookings, PATCH /api/admin/bookings/{id}.

@@ -36,9 +36,7 @@ awaitable<bookings::Booking> change_status(AppContext& ctx, std::int64_t id, std
   std::optional<bookings::Booking> after;
   try {
     after = co_await ctx.bookings->set_status(id, std::move(to));
-  } catch (const bookings::TransitionNotAllowed& e) {
-    throw HttpError(409, e.what());
-  }
+  } catch (const bookings::TransitionNotAllowed& e) { throw HttpError(409, e.what()); }
   if (!after) throw HttpError(404, "booking not found");
   co_return std::move(*after);
 }

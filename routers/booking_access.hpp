@@ -1,6 +1,6 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/http.hpp"
+#include "services/context.hpp"
 
 #include <cstdint>
 

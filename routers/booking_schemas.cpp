@@ -4,20 +4,30 @@
 
 namespace keel::booking_schemas {
 
+using nlohmann::json;
 using validation::Field;
 using validation::Kind;
-using nlohmann::json;
 
 const validation::Model& create_model() {
   static const validation::Model m{
       "BookingCreate",
       {
-          Field{.name = "name", .min_length = 1, .max_length = 120, .description = "Customer name", .example = "Zoë Ångström"},
+          Field{.name = "name",
+                .min_length = 1,
+                .max_length = 120,
+                .description = "Customer name",
+                .example = "Zoë Ångström"},
           Field{.name = "email", .kind = Kind::email, .description = "Customer email", .example = "zoe@example.com"},
           Field{.name = "phone", .required = false, .nullable = true, .max_length = 40, .example = "+46 70 123 45 67"},
-          Field{.name = "service", .min_length = 1, .max_length = 80, .description = "What is booked", .example = "massage"},
-          Field{.name = "starts_at", .kind = Kind::datetime,
-                .description = "Start, ISO 8601 with a UTC offset", .example = "2026-12-01T09:30:00+01:00"},
+          Field{.name = "service",
+                .min_length = 1,
+                .max_length = 80,
+                .description = "What is booked",
+                .example = "massage"},
+          Field{.name = "starts_at",
+                .kind = Kind::datetime,
+                .description = "Start, ISO 8601 with a UTC offset",
+                .example = "2026-12-01T09:30:00+01:00"},
           Field{.name = "duration_minutes", .kind = Kind::integer, .minimum = 15, .maximum = 480, .example = 60},
           Field{.name = "notes", .required = false, .nullable = true, .max_length = 2000},
       }};
@@ -27,7 +37,9 @@ const validation::Model& create_model() {
 const validation::Model& status_model() {
   static const validation::Model m{
       "BookingStatusChange",
-      {Field{.name = "status", .kind = Kind::enumeration, .enum_values = bookings::statuses(),
+      {Field{.name = "status",
+             .kind = Kind::enumeration,
+             .enum_values = bookings::statuses(),
              .description = "pending -> confirmed -> completed; pending or confirmed -> cancelled"}}};
   return m;
 }
@@ -38,13 +50,22 @@ const validation::Model& list_query_model() {
       {
           Field{.name = "status", .kind = Kind::enumeration, .required = false, .enum_values = bookings::statuses()},
           Field{.name = "service", .required = false, .min_length = 1, .max_length = 80},
-          Field{.name = "from", .kind = Kind::datetime, .required = false,
+          Field{.name = "from",
+                .kind = Kind::datetime,
+                .required = false,
                 .description = "starts_at on or after (ISO 8601 date or date-time)"},
-          Field{.name = "to", .kind = Kind::datetime, .required = false,
+          Field{.name = "to",
+                .kind = Kind::datetime,
+                .required = false,
                 .description = "starts_at before (ISO 8601 date or date-time)"},
-          Field{.name = "limit", .kind = Kind::integer, .required = false, .minimum = 1, .maximum = 500,
+          Field{.name = "limit",
+                .kind = Kind::integer,
+                .required = false,
+                .minimum = 1,
+                .maximum = 500,
                 .description = "page size (default 50)"},
-          Field{.name = "offset", .kind = Kind::integer, .required = false, .minimum = 0, .description = "rows to skip"},
+          Field{
+              .name = "offset", .kind = Kind::integer, .required = false, .minimum = 0, .description = "rows to skip"},
       }};
   return m;
 }
@@ -66,18 +87,23 @@ json booking_schema(bool with_token) {
   json required = json::array({"id", "name", "email", "phone", "service", "starts_at", "duration_minutes", "notes",
                                "status", "created_at", "updated_at"});
   if (with_token) {
-    props["manage_token"] = {{"type", "string"},
-                             {"description", "Bearer token to read, cancel and upload for this booking; shown only once"}};
+    props["manage_token"] = {
+        {"type", "string"},
+        {"description", "Bearer token to read, cancel and upload for this booking; shown only once"}};
     required.push_back("manage_token");
   }
-  return {{"type", "object"}, {"title", with_token ? "BookingCreated" : "Booking"}, {"properties", props}, {"required", required}};
+  return {{"type", "object"},
+          {"title", with_token ? "BookingCreated" : "Booking"},
+          {"properties", props},
+          {"required", required}};
 }
 
 json page_schema() {
   return {{"type", "object"},
           {"title", "BookingPage"},
           {"required", json::array({"total", "items"})},
-          {"properties", {{"total", {{"type", "integer"}}}, {"items", {{"type", "array"}, {"items", booking_schema(false)}}}}}};
+          {"properties",
+           {{"total", {{"type", "integer"}}}, {"items", {{"type", "array"}, {"items", booking_schema(false)}}}}}};
 }
 
 json to_json(const bookings::Booking& b) {

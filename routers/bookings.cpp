@@ -1,10 +1,10 @@
 #include "routers/bookings.hpp"
 
 #include "http/json_body.hpp"
+#include "http/random_id.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
 #include "routers/schemas.hpp"
-#include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
 
 namespace keel {
@@ -12,10 +12,15 @@ namespace keel {
 void register_booking_routes(Router& router, AppContext& ctx) {
   using schemas::error_response;
 
-  RouteSpec create{.method = "POST", .path = "/api/bookings", .summary = "Create a booking",
-                   .description = "Returns the booking and its manage_token, the only time the token is shown. "
-                                  "Overlapping a non-cancelled booking of the same service answers 409.",
-                   .tag = "bookings", .operation_id = "create_booking", .body = BodyKind::json};
+  RouteSpec create{.method = "POST",
+                   .path = "/api/bookings",
+                   .summary = "Create a booking",
+                   .description =
+                       "Returns the booking and its manage_token, the only time the token is shown. "
+                       "Overlapping a non-cancelled booking of the same service answers 409.",
+                   .tag = "bookings",
+                   .operation_id = "create_booking",
+                   .body = BodyKind::json};
   create.request_body = RequestBodySpec{{{"application/json", booking_schemas::create_model().json_schema()}}};
   create.max_body_bytes = kSmallJsonBodyBytes;
   create.responses = {{201, "Created", booking_schemas::booking_schema(true)},
@@ -33,9 +38,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
     bookings::Booking b;
     try {
       b = co_await ctx.bookings->create(booking_schemas::new_booking_from(body), sha256_hex(token));
-    } catch (const bookings::SlotTaken&) {
-      taken = true;
-    }
+    } catch (const bookings::SlotTaken&) { taken = true; }
     if (taken) throw HttpError(409, "slot taken");
     nlohmann::json j = booking_schemas::to_json(b);
     j["manage_token"] = token;
@@ -44,8 +47,12 @@ void register_booking_routes(Router& router, AppContext& ctx) {
     co_return r;
   });
 
-  RouteSpec read{.method = "GET", .path = "/api/bookings/{id:int}", .summary = "Read a booking", .tag = "bookings",
-                 .operation_id = "get_booking", .params = {schemas::booking_id_param()},
+  RouteSpec read{.method = "GET",
+                 .path = "/api/bookings/{id:int}",
+                 .summary = "Read a booking",
+                 .tag = "bookings",
+                 .operation_id = "get_booking",
+                 .params = {schemas::booking_id_param()},
                  .security = schemas::booking_security()};
   read.responses = schemas::booking_responses({{200, "The booking", booking_schemas::booking_schema(false)}});
   router.add(read, [&ctx](Request& req) -> awaitable<Response> {
@@ -53,9 +60,13 @@ void register_booking_routes(Router& router, AppContext& ctx) {
     co_return Response::json(200, booking_schemas::to_json(b));
   });
 
-  RouteSpec cancel{.method = "POST", .path = "/api/bookings/{id:int}/cancel", .summary = "Cancel a booking",
-                   .description = "A completed or already cancelled booking answers 409.", .tag = "bookings",
-                   .operation_id = "cancel_booking", .params = {schemas::booking_id_param()},
+  RouteSpec cancel{.method = "POST",
+                   .path = "/api/bookings/{id:int}/cancel",
+                   .summary = "Cancel a booking",
+                   .description = "A completed or already cancelled booking answers 409.",
+                   .tag = "bookings",
+                   .operation_id = "cancel_booking",
+                   .params = {schemas::booking_id_param()},
                    .security = schemas::booking_security()};
   cancel.responses =
       schemas::booking_responses({{200, "The cancelled booking", booking_schemas::booking_schema(false)},

@@ -1,6 +1,6 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 // POST /api/bookings, GET /api/bookings/{id}, POST /api/bookings/{id}/cancel.

@@ -1,15 +1,15 @@
 #include "routers/docs.hpp"
 
-#include "http/openapi.hpp"
 #include "http/credentials.hpp"
-#include "routers/schemas.hpp"
-#include "routers/static_files.hpp"
-#include "http/random_id.hpp"
-#include "services/crypto/sha256.hpp"
-#include "services/docs/assets.hpp"
-#include "http/file/sender.hpp"
 #include "http/file/conditional.hpp"
 #include "http/file/mime.hpp"
+#include "http/file/sender.hpp"
+#include "http/openapi.hpp"
+#include "http/random_id.hpp"
+#include "routers/schemas.hpp"
+#include "routers/static_files.hpp"
+#include "services/crypto/sha256.hpp"
+#include "services/docs/assets.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -49,13 +49,17 @@ std::string swagger_html(const std::string& v) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>keel - Swagger UI</title>
-<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png?v=)" + v + R"(">
-<link rel="stylesheet" href="docs/assets/swagger-ui.css?v=)" + v + R"(">
+<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png?v=)" +
+         v + R"(">
+<link rel="stylesheet" href="docs/assets/swagger-ui.css?v=)" +
+         v + R"(">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="docs/assets/swagger-ui-bundle.js?v=)" + v + R"("></script>
-<script>)" + kSwaggerInit + R"(</script>
+<script src="docs/assets/swagger-ui-bundle.js?v=)" +
+         v + R"("></script>
+<script>)" +
+         kSwaggerInit + R"(</script>
 </body>
 </html>
 )";
@@ -68,13 +72,16 @@ std::string redoc_html(const std::string& v) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>keel - ReDoc</title>
-<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png?v=)" + v + R"(">
+<link rel="icon" type="image/png" href="docs/assets/favicon-32x32.png?v=)" +
+         v + R"(">
 <style>body { margin: 0; padding: 0; }</style>
 </head>
 <body>
 <div id="redoc-container"></div>
-<script src="docs/assets/redoc.standalone.js?v=)" + v + R"("></script>
-<script>)" + kRedocInit + R"(</script>
+<script src="docs/assets/redoc.standalone.js?v=)" +
+         v + R"("></script>
+<script>)" +
+         kRedocInit + R"(</script>
 </body>
 </html>
 )";
@@ -131,7 +138,10 @@ json openapi_document(const Router& router, std::vector<std::string>* warnings) 
       "`{\"detail\": [{\"loc\": [...], \"msg\": \"...\", \"type\": \"...\"}]}`.";
   info.security_schemes = {
       {kAdminKeyScheme,
-       {{"type", "apiKey"}, {"in", "header"}, {"name", "X-API-Key"}, {"description", "The admin key (KEEL_ADMIN_API_KEY)."}}},
+       {{"type", "apiKey"},
+        {"in", "header"},
+        {"name", "X-API-Key"},
+        {"description", "The admin key (KEEL_ADMIN_API_KEY)."}}},
       {kAdminBearerScheme,
        {{"type", "http"}, {"scheme", "bearer"}, {"description", "The admin key as a bearer token."}}},
       {kBookingTokenScheme,
@@ -182,20 +192,17 @@ void register_docs_routes(Router& router, AppContext& ctx) {
     std::string inm(req.header("If-None-Match").value_or(""));
     http_file::Precondition pre = http_file::evaluate_preconditions(
         req.is_head() ? http_file::Method::head : http_file::Method::get, {.if_none_match = inm}, {.etag = *doc_etag});
-    Response r = pre == http_file::Precondition::not_modified
-                     ? Response::empty(304)
-                     : Response::text(200, *doc, "application/json");
+    Response r = pre == http_file::Precondition::not_modified ? Response::empty(304)
+                                                              : Response::text(200, *doc, "application/json");
     r.headers.set("ETag", *doc_etag);
     r.headers.set("Cache-Control", "no-cache");
     co_return r;
   });
 
-  router.add(hidden("/docs", "Swagger UI"), [assets_dir, swagger](Request&) -> awaitable<Response> {
-    co_return html_page(assets_dir, *swagger);
-  });
-  router.add(hidden("/redoc", "ReDoc"), [assets_dir, redoc](Request&) -> awaitable<Response> {
-    co_return html_page(assets_dir, *redoc);
-  });
+  router.add(hidden("/docs", "Swagger UI"),
+             [assets_dir, swagger](Request&) -> awaitable<Response> { co_return html_page(assets_dir, *swagger); });
+  router.add(hidden("/redoc", "ReDoc"),
+             [assets_dir, redoc](Request&) -> awaitable<Response> { co_return html_page(assets_dir, *redoc); });
 
   router.add(hidden("/docs/assets/{path:path}", "Swagger UI and ReDoc files"),
              [assets_dir, token](Request& req) -> awaitable<Response> {

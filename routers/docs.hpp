@@ -8,8 +8,8 @@
 //                              the pinned npm packages in docs/package.json
 //                              (services/docs/assets finds them)
 // None of them is registered when KEEL_DOCS=0; none is in the document.
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -29,8 +29,8 @@ nlohmann::json memory_json(AppContext& ctx) {
   nlohmann::json limits = nlohmann::json::object();
   if (ctx.server_stats) {
     auto s = ctx.server_stats();
-    limits["connections"] = {{"max", s.connections_max}, {"in_use", s.connections_in_use},
-                             {"rejected_total", s.connections_rejected_total}};
+    limits["connections"] = {
+        {"max", s.connections_max}, {"in_use", s.connections_in_use}, {"rejected_total", s.connections_rejected_total}};
   }
   limits["uploads"] = {{"max", ctx.upload_slots.max()}, {"in_use", ctx.upload_slots.in_use()}};
   limits["pdf_renders"] = {{"max", ctx.pdf_slots.max()}, {"in_use", ctx.pdf_slots.in_use()}};
@@ -75,9 +75,13 @@ nlohmann::json health_json(std::int64_t up, HealthState state) {
 }  // namespace
 
 void register_health_routes(Router& router, AppContext& ctx) {
-  RouteSpec health{.method = "GET", .path = "/api/health", .summary = "Liveness and database check", .tag = "health",
+  RouteSpec health{.method = "GET",
+                   .path = "/api/health",
+                   .summary = "Liveness and database check",
+                   .tag = "health",
                    .operation_id = "health"};
-  health.responses = {{200, "Serving", schemas::health()}, {503, "Degraded: the database is unreachable", schemas::health()}};
+  health.responses = {{200, "Serving", schemas::health()},
+                      {503, "Degraded: the database is unreachable", schemas::health()}};
   health.memory_guard = false;  // a load balancer must see the process alive
   auto probe = std::make_shared<DbProbe>();
   router.add(health, [&ctx, probe](Request&) -> awaitable<Response> {
@@ -93,13 +97,12 @@ void register_health_routes(Router& router, AppContext& ctx) {
         try {
           co_await ctx.db->ping();
           ok = true;
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
         probe->ok = ok;
         probe->checked_ms = to_ms(std::chrono::steady_clock::now());  // after the ping
         if (leader) probe->running = false;
       }
-      state = !probe->ok.load() ? HealthState::db_down
+      state = !probe->ok.load()           ? HealthState::db_down
               : ctx.schema_current.load() ? HealthState::ok
                                           : HealthState::schema_behind;
     }
@@ -119,7 +122,10 @@ void register_health_routes(Router& router, AppContext& ctx) {
     co_return Response::text(status, cache.body, "application/json");
   });
 
-  RouteSpec mem{.method = "GET", .path = "/api/health/memory", .summary = "Memory use, budget and bounds", .tag = "health",
+  RouteSpec mem{.method = "GET",
+                .path = "/api/health/memory",
+                .summary = "Memory use, budget and bounds",
+                .tag = "health",
                 .operation_id = "health_memory"};
   mem.responses = {{200, "Memory figures", schemas::memory_health()}};
   mem.memory_guard = false;  // how to see why everything else answers 503

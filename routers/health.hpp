@@ -1,6 +1,6 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 // GET /api/health (liveness + DB ping) and GET /api/health/memory.

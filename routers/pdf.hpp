@@ -8,8 +8,8 @@
 // services/pdf/booking_documents renders them (bounded concurrency, unlinked
 // temp files, keyset batches); the routes check who asks and answer with
 // the file.
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 #include "services/storage/opened_file.hpp"
 
 #include <string>

@@ -27,7 +27,8 @@ json health() {
 }
 
 json memory_health() {
-  json bound = {{"type", "object"}, {"properties", {{"max", {{"type", "integer"}}}, {"in_use", {{"type", "integer"}}}}}};
+  json bound = {{"type", "object"},
+                {"properties", {{"max", {{"type", "integer"}}}, {"in_use", {{"type", "integer"}}}}}};
   return {{"type", "object"},
           {"properties",
            {{"rss_bytes", {{"type", "integer"}}},
@@ -90,7 +91,10 @@ ParamSpec booking_id_param() {
 std::vector<ParamSpec> query_params(const validation::Model& m) {
   std::vector<ParamSpec> out;
   for (const auto& f : m.fields)
-    out.push_back(ParamSpec{.name = f.name, .in = "query", .schema = m.field_schema(f), .required = f.required,
+    out.push_back(ParamSpec{.name = f.name,
+                            .in = "query",
+                            .schema = m.field_schema(f),
+                            .required = f.required,
                             .description = f.description});
   return out;
 }

@@ -1,8 +1,8 @@
 #include "routers/static_files.hpp"
 
-#include "routers/schemas.hpp"
-#include "http/file/sender.hpp"
 #include "http/file/mime.hpp"
+#include "http/file/sender.hpp"
+#include "routers/schemas.hpp"
 #include "services/storage/under_root.hpp"
 
 #include <fmt/format.h>
@@ -29,10 +29,10 @@ Response serve_file_under(const Request& req, const std::string& root, std::span
   if (!f) throw HttpError(404, "Not Found");
   // "<size hex>-<mtime ns hex>", quoted: strong, and changes with any write.
   char etag[48];
-  const auto mtime_ns = static_cast<unsigned long long>(f->modified_s) * 1000000000ull +
-                        static_cast<unsigned long long>(f->modified_ns);
-  const auto e = fmt::format_to_n(etag, sizeof etag, "\"{:x}-{:x}\"", static_cast<unsigned long long>(f->size),
-                                  mtime_ns);
+  const auto mtime_ns =
+      static_cast<unsigned long long>(f->modified_s) * 1000000000ull + static_cast<unsigned long long>(f->modified_ns);
+  const auto e =
+      fmt::format_to_n(etag, sizeof etag, "\"{:x}-{:x}\"", static_cast<unsigned long long>(f->size), mtime_ns);
   file_sender::FileInfo info;
   info.size = f->size;
   info.etag = std::string_view(etag, e.size);
@@ -43,9 +43,12 @@ Response serve_file_under(const Request& req, const std::string& root, std::span
 }
 
 void register_static_routes(Router& router, AppContext& ctx) {
-  RouteSpec spec{.method = "GET", .path = "/static/{path:path}", .summary = "A static file",
+  RouteSpec spec{.method = "GET",
+                 .path = "/static/{path:path}",
+                 .summary = "A static file",
                  .description = "Files under KEEL_STATIC_DIR with Range, ETag and conditional requests.",
-                 .tag = "static", .operation_id = "static_file",
+                 .tag = "static",
+                 .operation_id = "static_file",
                  .params = {ParamSpec{.name = "path", .in = "path", .schema = {{"type", "string"}}, .required = true}}};
   spec.responses = schemas::file_responses("No such file");
   router.add(spec, [&ctx](Request& req) -> awaitable<Response> {

@@ -1,11 +1,11 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 #include <optional>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace keel {

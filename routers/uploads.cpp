@@ -1,11 +1,11 @@
 #include "routers/uploads.hpp"
 
 #include "http/credentials.hpp"
+#include "http/file/content_disposition.hpp"
+#include "http/file/sender.hpp"
+#include "http/text/ascii.hpp"
 #include "routers/schemas.hpp"
 #include "services/crypto/sha256.hpp"
-#include "http/file/sender.hpp"
-#include "http/file/content_disposition.hpp"
-#include "http/text/ascii.hpp"
 #include "services/multipart/parser.hpp"
 #include "services/uploads/names.hpp"
 #include "services/uploads/receive.hpp"
@@ -56,12 +56,8 @@ uploads::Framing framing_of(const Request& req) {
 }
 
 nlohmann::json upload_json(const uploads::Upload& u) {
-  return {{"id", u.id},
-          {"filename", u.filename},
-          {"content_type", u.content_type},
-          {"size", u.size},
-          {"sha256", u.sha256},
-          {"url", "/api/uploads/" + u.id}};
+  return {{"id", u.id},     {"filename", u.filename}, {"content_type", u.content_type},
+          {"size", u.size}, {"sha256", u.sha256},     {"url", "/api/uploads/" + u.id}};
 }
 
 awaitable<Response> handle_upload(Request& req, AppContext& ctx, bool audio_only) {
@@ -111,7 +107,10 @@ RequestBodySpec upload_body(bool audio) {
 }
 
 ParamSpec id_doc() {
-  return ParamSpec{.name = "id", .in = "path", .schema = {{"type", "string"}}, .required = true,
+  return ParamSpec{.name = "id",
+                   .in = "path",
+                   .schema = {{"type", "string"}},
+                   .required = true,
                    .description = "Upload id (a capability: at least 128 random bits)"};
 }
 
@@ -131,11 +130,17 @@ void register_upload_routes(Router& router, AppContext& ctx) {
     if (audio) r.push_back(error_response(415, "Not audio"));
     return r;
   };
-  RouteSpec up{.method = "POST", .path = "/api/uploads", .summary = "Upload a file",
-               .description = "Streamed to disk in 1-2 MiB pieces with SHA-256 computed on the way; attached to "
-                              "the booking whose token is presented.",
-               .tag = "uploads", .operation_id = "upload_file", .body = BodyKind::stream,
-               .request_body = upload_body(false), .responses = upload_errors(false),
+  RouteSpec up{.method = "POST",
+               .path = "/api/uploads",
+               .summary = "Upload a file",
+               .description =
+                   "Streamed to disk in 1-2 MiB pieces with SHA-256 computed on the way; attached to "
+                   "the booking whose token is presented.",
+               .tag = "uploads",
+               .operation_id = "upload_file",
+               .body = BodyKind::stream,
+               .request_body = upload_body(false),
+               .responses = upload_errors(false),
                .security = schemas::booking_security()};
   router.add(up, [&ctx](Request& req) { return handle_upload(req, ctx, false); });
 
@@ -148,10 +153,15 @@ void register_upload_routes(Router& router, AppContext& ctx) {
   audio.responses = upload_errors(true);
   router.add(audio, [&ctx](Request& req) { return handle_upload(req, ctx, true); });
 
-  RouteSpec down{.method = "GET", .path = "/api/uploads/{id}", .summary = "Download an upload",
-                 .description = "Range (single and multiple), ETag (the SHA-256), conditional requests, HEAD. "
-                                "The URL is the capability: no credentials needed.",
-                 .tag = "uploads", .operation_id = "download_upload", .params = {id_doc()}};
+  RouteSpec down{.method = "GET",
+                 .path = "/api/uploads/{id}",
+                 .summary = "Download an upload",
+                 .description =
+                     "Range (single and multiple), ETag (the SHA-256), conditional requests, HEAD. "
+                     "The URL is the capability: no credentials needed.",
+                 .tag = "uploads",
+                 .operation_id = "download_upload",
+                 .params = {id_doc()}};
   down.responses = schemas::file_responses("No such upload");
   router.add(down, [&ctx](Request& req) -> awaitable<Response> {
     std::string id(req.path_param("id"));
@@ -173,9 +183,13 @@ void register_upload_routes(Router& router, AppContext& ctx) {
     co_return file_sender::serve(req, std::move(f->file), info);
   });
 
-  RouteSpec del{.method = "DELETE", .path = "/api/uploads/{id}", .summary = "Delete an upload",
+  RouteSpec del{.method = "DELETE",
+                .path = "/api/uploads/{id}",
+                .summary = "Delete an upload",
                 .description = "Removes the file and its row; downloads already in flight finish.",
-                .tag = "uploads", .operation_id = "delete_upload", .params = {id_doc()},
+                .tag = "uploads",
+                .operation_id = "delete_upload",
+                .params = {id_doc()},
                 .security = schemas::admin_security()};
   del.responses = schemas::admin_responses({{204, "Deleted", nullptr, ""}, error_response(404, "No such upload")});
   router.add(del, [&ctx](Request& req) -> awaitable<Response> {

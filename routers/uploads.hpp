@@ -1,6 +1,6 @@
 #pragma once
-#include "services/context.hpp"
 #include "http/router.hpp"
+#include "services/context.hpp"
 
 namespace keel {
 // POST /api/uploads, POST /api/uploads/audio, GET|HEAD|DELETE /api/uploads/{id}.

@@ -76,9 +76,7 @@ Precondition evaluate_preconditions(Method method, const RequestHeaders& request
 bool if_range_allows_range(std::string_view if_range, const Validators& validators) {
   if_range = text::trim(if_range);
   if (if_range.empty()) return true;
-  if (if_range.front() == '"' || if_range.substr(0, 2) == "W/") {
-    return strong_compare(if_range, validators.etag);
-  }
+  if (if_range.front() == '"' || if_range.substr(0, 2) == "W/") { return strong_compare(if_range, validators.etag); }
   const auto date = text::parse_http_date(if_range);
   return date && validators.last_modified && *date == *validators.last_modified;
 }

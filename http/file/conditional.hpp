@@ -23,7 +23,7 @@ struct RequestHeaders {
 };
 
 struct Validators {
-  std::string_view etag{};                  // full tag with quotes, e.g. "\"v1\""; empty = none
+  std::string_view etag{};                     // full tag with quotes, e.g. "\"v1\""; empty = none
   std::optional<std::time_t> last_modified{};  // nullopt = unknown
 };
 

@@ -33,7 +33,7 @@ using Segment = std::variant<std::string, ByteRange>;
 struct Plan {
   int status = 200;  // 200, 206, 304, 412 or 416
   std::vector<std::pair<std::string, std::string>> headers;
-  std::vector<Segment> body;       // empty for HEAD, 304, 412 and 416
+  std::vector<Segment> body;         // empty for HEAD, 304, 412 and 416
   std::uint64_t content_length = 0;  // of the GET body (also for HEAD); 0 for 304/412/416
 
   // First value of header `name` (exact spelling as emitted), if present.

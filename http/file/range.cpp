@@ -66,8 +66,7 @@ std::optional<ParsedRange> parse_range(std::string_view header, std::uint64_t si
 }
 
 std::vector<ByteRange> coalesce_ranges(std::vector<ByteRange> ranges) {
-  std::sort(ranges.begin(), ranges.end(),
-            [](const ByteRange& x, const ByteRange& y) { return x.offset < y.offset; });
+  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& x, const ByteRange& y) { return x.offset < y.offset; });
   std::vector<ByteRange> out;
   for (const ByteRange& r : ranges) {
     if (!out.empty() && r.offset <= out.back().offset + out.back().length) {

@@ -23,7 +23,7 @@ inline constexpr std::size_t kMaxRanges = 16;
 
 // The syntax of "bytes=<range-set>" checked against a file of `size` bytes.
 struct ParsedRange {
-  std::size_t specs = 0;                // range-specs in the header
+  std::size_t specs = 0;               // range-specs in the header
   std::vector<ByteRange> satisfiable;  // clamped to the file, in request order
 };
 

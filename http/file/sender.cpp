@@ -1,7 +1,7 @@
 #include "http/file/sender.hpp"
 
-#include "http/random_id.hpp"
 #include "http/file/plan.hpp"
+#include "http/random_id.hpp"
 #include "http/text/ascii.hpp"
 
 namespace keel::file_sender {
@@ -62,7 +62,8 @@ Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInf
   fb.file = std::move(file);
   fb.content_length = plan.content_length;
   for (auto& seg : plan.body) {
-    if (auto* lit = std::get_if<std::string>(&seg)) fb.segments.push_back(BodySegment{std::move(*lit), 0, 0});
+    if (auto* lit = std::get_if<std::string>(&seg))
+      fb.segments.push_back(BodySegment{std::move(*lit), 0, 0});
     else {
       auto r = std::get<http_file::ByteRange>(seg);
       fb.segments.push_back(BodySegment{{}, r.offset, r.length});

@@ -18,7 +18,7 @@ namespace keel::file_sender {
 // outlive the serve() call (which copies what it sends).
 struct FileInfo {
   std::uint64_t size = 0;
-  std::string_view etag;                 // strong, with quotes: "\"abc\""
+  std::string_view etag;  // strong, with quotes: "\"abc\""
   std::optional<std::time_t> last_modified;
   std::string_view content_type;         // empty: application/octet-stream
   std::string_view cache_control;        // empty: none

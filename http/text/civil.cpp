@@ -29,8 +29,8 @@ std::optional<std::int64_t> epoch_from_civil(int year, unsigned month, unsigned 
   if (year < static_cast<int>(chrono::year::min()) || year > static_cast<int>(chrono::year::max())) return std::nullopt;
   const chrono::year_month_day ymd{chrono::year{year}, chrono::month{month}, chrono::day{day}};
   if (!ymd.ok()) return std::nullopt;
-  const chrono::sys_seconds t = chrono::sys_days{ymd} + chrono::hours{hour} + chrono::minutes{minute} +
-                                chrono::seconds{second};
+  const chrono::sys_seconds t =
+      chrono::sys_days{ymd} + chrono::hours{hour} + chrono::minutes{minute} + chrono::seconds{second};
   return static_cast<std::int64_t>(t.time_since_epoch().count());
 }
 

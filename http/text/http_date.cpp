@@ -106,8 +106,8 @@ std::optional<std::time_t> parse_asctime(std::string_view s) {
 std::string format_http_date(std::time_t t) {
   const CivilTime c = civil_from_epoch(static_cast<std::int64_t>(t));
   // "Sun, 06 Nov 1994 08:49:37 GMT"
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[c.weekday], c.day, kMonths[c.month - 1],
-                     c.year, c.hour, c.minute, c.second);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[c.weekday], c.day, kMonths[c.month - 1], c.year,
+                     c.hour, c.minute, c.second);
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s, std::time_t now) {

@@ -20,7 +20,7 @@ bool is_mpeg_frame(std::string_view s) {
   if (s.size() < 3) return false;
   const unsigned char b0 = byte_at(s, 0), b1 = byte_at(s, 1), b2 = byte_at(s, 2);
   if (b0 != 0xFF || (b1 & 0xE0) != 0xE0) return false;
-  if (b1 == 0xFE) return false;                 // UTF-16LE BOM, not audio
+  if (b1 == 0xFE) return false;                  // UTF-16LE BOM, not audio
   if (((b1 >> 3) & 0x03) == 0x01) return false;  // version: reserved
   if (((b1 >> 1) & 0x03) == 0x00) return false;  // layer: reserved (also ADTS AAC)
   if ((b2 >> 4) == 0x0F) return false;           // bitrate index: bad

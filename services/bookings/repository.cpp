@@ -77,7 +77,8 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
     {
       // Make sure the service's lock row exists (outside the transaction,
       // so two first bookings of a new service do not deadlock on it).
-      std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement("INSERT IGNORE INTO booking_service_locks (service) VALUES (?)"));
+      std::unique_ptr<sql::PreparedStatement> ins(
+          c.prepareStatement("INSERT IGNORE INTO booking_service_locks (service) VALUES (?)"));
       ins->setString(1, nb.service);
       ins->executeUpdate();
     }
@@ -91,8 +92,9 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
     const std::string start = to_sql_datetime(nb.starts_at);
     const std::string end = to_sql_datetime(nb.starts_at + std::int64_t{nb.duration_minutes} * 60);
     {
-      std::unique_ptr<sql::PreparedStatement> overlap(c.prepareStatement(
-          "SELECT 1 FROM bookings WHERE service = ? AND status <> 'cancelled' AND starts_at < ? AND ends_at > ? LIMIT 1"));
+      std::unique_ptr<sql::PreparedStatement> overlap(
+          c.prepareStatement("SELECT 1 FROM bookings WHERE service = ? AND status <> 'cancelled' AND starts_at < ? AND "
+                             "ends_at > ? LIMIT 1"));
       overlap->setString(1, nb.service);
       overlap->setDateTime(2, end);
       overlap->setDateTime(3, start);
@@ -110,14 +112,18 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
           "manage_token_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', UNHEX(?))"));
       ins->setString(1, nb.name);
       ins->setString(2, nb.email);
-      if (nb.phone) ins->setString(3, *nb.phone);
-      else ins->setNull(3, 0);
+      if (nb.phone)
+        ins->setString(3, *nb.phone);
+      else
+        ins->setNull(3, 0);
       ins->setString(4, nb.service);
       ins->setDateTime(5, start);
       ins->setDateTime(6, end);
       ins->setInt(7, nb.duration_minutes);
-      if (nb.notes) ins->setString(8, *nb.notes);
-      else ins->setNull(8, 0);
+      if (nb.notes)
+        ins->setString(8, *nb.notes);
+      else
+        ins->setNull(8, 0);
       ins->setString(9, hash);
       ins->executeUpdate();
       std::unique_ptr<sql::PreparedStatement> last(c.prepareStatement("SELECT LAST_INSERT_ID()"));
@@ -140,8 +146,8 @@ boost::asio::awaitable<std::optional<Booking>> Repository::get(std::int64_t id) 
 
 boost::asio::awaitable<std::optional<Booking>> Repository::get_with_token(std::int64_t id, std::string hash) {
   auto job = [id, hash = std::move(hash)](sql::Connection& c) -> std::optional<Booking> {
-    std::unique_ptr<sql::PreparedStatement> ps(
-        c.prepareStatement(std::string("SELECT ") + kColumns + " FROM bookings WHERE id = ? AND manage_token_hash = UNHEX(?)"));
+    std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(
+        std::string("SELECT ") + kColumns + " FROM bookings WHERE id = ? AND manage_token_hash = UNHEX(?)"));
     ps->setInt64(1, id);
     ps->setString(2, hash);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
@@ -153,7 +159,8 @@ boost::asio::awaitable<std::optional<Booking>> Repository::get_with_token(std::i
 
 boost::asio::awaitable<std::optional<std::int64_t>> Repository::id_for_token(std::string hash) {
   auto job = [hash = std::move(hash)](sql::Connection& c) -> std::optional<std::int64_t> {
-    std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement("SELECT id FROM bookings WHERE manage_token_hash = UNHEX(?)"));
+    std::unique_ptr<sql::PreparedStatement> ps(
+        c.prepareStatement("SELECT id FROM bookings WHERE manage_token_hash = UNHEX(?)"));
     ps->setString(1, hash);
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -199,8 +206,8 @@ boost::asio::awaitable<Page> Repository::list(ListFilter f) {
       rs->next();
       page.total = rs->getUInt64(1);
     }
-    std::unique_ptr<sql::PreparedStatement> ps(
-        c.prepareStatement(std::string("SELECT ") + kColumns + " FROM bookings" + w.sql + " ORDER BY starts_at, id LIMIT ? OFFSET ?"));
+    std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(std::string("SELECT ") + kColumns + " FROM bookings" +
+                                                                  w.sql + " ORDER BY starts_at, id LIMIT ? OFFSET ?"));
     int i = bind_all(*ps, w);
     ps->setInt(i, f.limit);
     ps->setInt64(i + 1, f.offset);
@@ -211,7 +218,8 @@ boost::asio::awaitable<Page> Repository::list(ListFilter f) {
   co_return co_await pool_.run(std::move(job));
 }
 
-boost::asio::awaitable<std::vector<Booking>> Repository::batch_after(ListFilter f, std::optional<Cursor> after, int limit) {
+boost::asio::awaitable<std::vector<Booking>> Repository::batch_after(ListFilter f, std::optional<Cursor> after,
+                                                                     int limit) {
   auto job = [f = std::move(f), after, limit](sql::Connection& c) {
     Where w = where_of(f);
     std::string q = std::string("SELECT ") + kColumns + " FROM bookings" + w.sql;

@@ -6,8 +6,8 @@
 namespace keel {
 
 bool init_openssl_quietly() {
-  const uint64_t opts = OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_LOAD_SSL_STRINGS |
-                        OPENSSL_INIT_NO_LOAD_CONFIG;
+  const uint64_t opts =
+      OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_LOAD_SSL_STRINGS | OPENSSL_INIT_NO_LOAD_CONFIG;
   return OPENSSL_init_ssl(opts, nullptr) == 1;
 }
 

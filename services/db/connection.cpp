@@ -39,9 +39,9 @@ void init_driver() {
 std::int64_t prepare_session(sql::Connection& conn) {
   std::unique_ptr<sql::Statement> st(conn.createStatement());
   st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, time_zone = '+00:00'");
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
-      "SELECT CAST(UNIX_TIMESTAMP() - VARIABLE_VALUE AS SIGNED) FROM information_schema.GLOBAL_STATUS "
-      "WHERE VARIABLE_NAME = 'UPTIME'"));
+  std::unique_ptr<sql::ResultSet> rs(
+      st->executeQuery("SELECT CAST(UNIX_TIMESTAMP() - VARIABLE_VALUE AS SIGNED) FROM information_schema.GLOBAL_STATUS "
+                       "WHERE VARIABLE_NAME = 'UPTIME'"));
   return rs->next() ? static_cast<std::int64_t>(rs->getInt64(1)) : 0;
 }
 
@@ -49,8 +49,8 @@ std::unique_ptr<sql::Connection> open_connection(const DbUrl& url, const Connect
                                                  std::int64_t& server_started_at) {
   const bool ipv6 = url.host.find(':') != std::string::npos;
   sql::ConnectOptionsMap opts;
-  opts["hostName"] = sql::SQLString("tcp://" + (ipv6 ? "[" + url.host + "]" : url.host) + ":" +
-                                    std::to_string(url.port));
+  opts["hostName"] =
+      sql::SQLString("tcp://" + (ipv6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port));
   opts["userName"] = sql::SQLString(url.user);
   opts["password"] = sql::SQLString(url.password);
   if (!url.database.empty()) opts["schema"] = sql::SQLString(url.database);

@@ -1,8 +1,8 @@
 #include "services/db/migration_plan.hpp"
 
 #include "http/text/ascii.hpp"
-#include "services/db/errors.hpp"
 #include "services/crypto/sha256.hpp"
+#include "services/db/errors.hpp"
 
 #include <set>
 

@@ -1,8 +1,8 @@
 #include "services/db/migrations.hpp"
 
+#include "services/crypto/sha256.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
-#include "services/crypto/sha256.hpp"
 
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
@@ -35,9 +35,9 @@ std::string current_database(sql::Connection& conn) {
 
 bool table_exists(sql::Connection& conn) {
   std::unique_ptr<sql::Statement> st(conn.createStatement());
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
-      "SELECT COUNT(*) FROM information_schema.TABLES "
-      "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'"));
+  std::unique_ptr<sql::ResultSet> rs(
+      st->executeQuery("SELECT COUNT(*) FROM information_schema.TABLES "
+                       "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'"));
   return rs->next() && rs->getInt(1) > 0;
 }
 
@@ -54,8 +54,8 @@ class MigrationLock {
  public:
   MigrationLock(sql::Connection& conn, int timeout_s) : conn_(conn) {
     std::unique_ptr<sql::Statement> st(conn_.createStatement());
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(std::string("SELECT GET_LOCK(") + kLockName + ", " +
-                                                        std::to_string(timeout_s) + ")"));
+    std::unique_ptr<sql::ResultSet> rs(
+        st->executeQuery(std::string("SELECT GET_LOCK(") + kLockName + ", " + std::to_string(timeout_s) + ")"));
     if (!rs->next() || rs->isNull(1) || rs->getInt(1) != 1)
       throw MigrationError("another process is applying migrations (lock not taken within " +
                            std::to_string(timeout_s) + " s)");

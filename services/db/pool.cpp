@@ -1,5 +1,9 @@
 #include "services/db/pool.hpp"
 
+#include <cppconn/exception.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
@@ -7,10 +11,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
-#include <cppconn/exception.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-#include <spdlog/spdlog.h>
 
 #include <string>
 #include <vector>
@@ -91,8 +91,7 @@ asio::awaitable<Pool::Lease> Pool::acquire() {
   if (grant) co_return Lease(this, std::move(*grant));
   if (closed) throw DbUnavailable("database pool is closed");
   if (timed_out)
-    throw PoolTimeout("no database connection free within " + std::to_string(config_.timeout.count()) +
-                      " ms");
+    throw PoolTimeout("no database connection free within " + std::to_string(config_.timeout.count()) + " ms");
   throw boost::system::system_error(asio::error::operation_aborted);
 }
 
@@ -135,8 +134,7 @@ void Pool::note_server_start(std::int64_t started_at) {
     restarted = policy_.note_server_start(started_at);
   }
   if (restarted)
-    spdlog::warn("database server restart detected (started at {}): pooled connections will reconnect",
-                 started_at);
+    spdlog::warn("database server restart detected (started at {}): pooled connections will reconnect", started_at);
 }
 
 void Pool::note_reconnect() {
@@ -223,9 +221,7 @@ namespace {
 bool alive(sql::Connection& c) noexcept {
   try {
     return c.isValid();
-  } catch (...) {
-    return false;
-  }
+  } catch (...) { return false; }
 }
 
 }  // namespace
@@ -290,9 +286,7 @@ void Pool::Lease::finish(std::exception_ptr error) noexcept {
   if (!discard && error) {
     try {
       std::rethrow_exception(error);
-    } catch (const sql::SQLException& e) {
-      discard = is_connection_lost(e.getErrorCode());
-    } catch (...) {
+    } catch (const sql::SQLException& e) { discard = is_connection_lost(e.getErrorCode()); } catch (...) {
     }
   }
   if (!discard) {
@@ -301,15 +295,12 @@ void Pool::Lease::finish(std::exception_ptr error) noexcept {
       sql::Connection& c = *grant_.pooled->conn;
       c.rollback();
       if (!c.getAutoCommit()) c.setAutoCommit(true);
-    } catch (...) {
-      discard = true;
-    }
+    } catch (...) { discard = true; }
   }
   if (discard) {
     try {
       grant_.pooled.reset();
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   give_back();
 }

@@ -34,8 +34,8 @@
 #include "services/db/pool_policy.hpp"
 #include "services/db/url.hpp"
 
-#include <boost/asio/awaitable.hpp>
 #include <cppconn/connection.h>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -52,24 +52,24 @@ namespace keel::db {
 
 struct PoolConfig {
   DbUrl url;
-  std::size_t pool_size = 2;     // connections kept open
-  std::size_t max_overflow = 2;  // more opened on demand, closed on return
+  std::size_t pool_size = 2;                 // connections kept open
+  std::size_t max_overflow = 2;              // more opened on demand, closed on return
   std::chrono::milliseconds timeout{30000};  // wait for a free connection
   std::chrono::seconds recycle{3600};        // reopen connections older than this (<= 0: never)
 };
 
 struct PoolStats {
-  std::size_t size = 0;             // configured pool_size
-  std::size_t max_overflow = 0;     // configured max_overflow
-  std::size_t checked_out = 0;      // connections (or slots being opened) in use
-  std::size_t overflow_in_use = 0;  // open connections beyond pool_size
-  std::size_t waiting = 0;          // run() calls waiting for a connection
-  std::uint64_t timeouts_total = 0;    // PoolTimeout thrown
-  std::uint64_t reconnects_total = 0;  // dead / pre-restart connections reconnected or replaced
-  std::size_t open = 0;                // open connections (idle + checked out)
-  std::size_t idle = 0;                // open connections waiting in the pool
-  std::uint64_t recycles_total = 0;    // connections reopened for age (recycle)
-  std::uint64_t restarts_detected = 0; // server restarts seen (server start time moved)
+  std::size_t size = 0;                 // configured pool_size
+  std::size_t max_overflow = 0;         // configured max_overflow
+  std::size_t checked_out = 0;          // connections (or slots being opened) in use
+  std::size_t overflow_in_use = 0;      // open connections beyond pool_size
+  std::size_t waiting = 0;              // run() calls waiting for a connection
+  std::uint64_t timeouts_total = 0;     // PoolTimeout thrown
+  std::uint64_t reconnects_total = 0;   // dead / pre-restart connections reconnected or replaced
+  std::size_t open = 0;                 // open connections (idle + checked out)
+  std::size_t idle = 0;                 // open connections waiting in the pool
+  std::uint64_t recycles_total = 0;     // connections reopened for age (recycle)
+  std::uint64_t restarts_detected = 0;  // server restarts seen (server start time moved)
 };
 
 class Pool {

@@ -62,8 +62,7 @@ std::optional<DbUrl> parse_db_url(std::string_view url) {
   if (!port.empty()) {
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
-      return std::nullopt;
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
     out.port = value;
   }
 

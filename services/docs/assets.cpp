@@ -44,8 +44,7 @@ std::vector<std::string> docs_assets_candidates() {
   // This file is <source>/services/docs/assets.cpp (when the compiler was
   // given its absolute path).
   fs::path self(__FILE__);
-  if (self.is_absolute())
-    out.push_back((self.parent_path().parent_path().parent_path() / "docs" / "assets").string());
+  if (self.is_absolute()) out.push_back((self.parent_path().parent_path().parent_path() / "docs" / "assets").string());
   return out;
 }
 

@@ -6,9 +6,12 @@ namespace keel::memory {
 
 const char* to_string(State s) {
   switch (s) {
-    case State::ok: return "ok";
-    case State::warning: return "warning";
-    case State::critical: return "critical";
+    case State::ok:
+      return "ok";
+    case State::warning:
+      return "warning";
+    case State::critical:
+      return "critical";
   }
   return "ok";
 }
@@ -35,7 +38,8 @@ void Monitor::sample_now() {
   state_.store(after);
   if (after != before) {
     // Logged once per crossing, not per request.
-    auto lvl = after == State::ok ? spdlog::level::info : (after == State::warning ? spdlog::level::warn : spdlog::level::err);
+    auto lvl =
+        after == State::ok ? spdlog::level::info : (after == State::warning ? spdlog::level::warn : spdlog::level::err);
     spdlog::log(lvl, "memory state {} -> {}: {:.1f}% of {} MiB ({})", to_string(before), to_string(after),
                 r.used_percent, r.limit_bytes >> 20, to_string(r.source));
   }

@@ -1,8 +1,8 @@
 #include "services/memory/small_file.hpp"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
+#include <cerrno>
 
 namespace keel::memory {
 

@@ -49,13 +49,10 @@ std::size_t release_startup_code() noexcept {
     while (std::getline(maps, line)) {
       CodeMapping m;
       if (!parse_code_mapping(line, exe_path, m)) continue;
-      if (::madvise(reinterpret_cast<void*>(m.begin), m.end - m.begin, MADV_DONTNEED) == 0)
-        released += m.end - m.begin;
+      if (::madvise(reinterpret_cast<void*>(m.begin), m.end - m.begin, MADV_DONTNEED) == 0) released += m.end - m.begin;
     }
     return released;
-  } catch (...) {
-    return 0;
-  }
+  } catch (...) { return 0; }
 }
 
 }  // namespace keel::memory

@@ -1,8 +1,8 @@
 #include "services/memory/stats.hpp"
 
+#include <unistd.h>
 #include <array>
 #include <string_view>
-#include <unistd.h>
 
 #include "services/memory/small_file.hpp"
 
@@ -76,9 +76,12 @@ std::string join(std::string_view base, std::string_view path) {
 
 const char* to_string(LimitSource source) {
   switch (source) {
-    case LimitSource::config: return "config";
-    case LimitSource::cgroup: return "cgroup";
-    case LimitSource::system: return "system";
+    case LimitSource::config:
+      return "config";
+    case LimitSource::cgroup:
+      return "cgroup";
+    case LimitSource::system:
+      return "system";
   }
   return "unknown";
 }
@@ -120,9 +123,7 @@ Sampler::Sampler(std::uint64_t configured_limit_bytes, SamplerPaths paths)
   }
   if (const auto v1 = cgroup_v1_memory_path(cgroup_text)) {
     const std::string dir = own_or_base(paths.cgroup_root + "/memory", *v1, "memory.limit_in_bytes");
-    if (try_cgroup(dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file", mem_total)) {
-      return;
-    }
+    if (try_cgroup(dir, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file", mem_total)) { return; }
   }
 
   source_ = LimitSource::system;
@@ -136,7 +137,7 @@ bool Sampler::try_cgroup(const std::string& dir, const char* limit_file, const c
   const auto limit = number_from(limit_path.c_str());
   if (!limit || *limit == 0) return false;  // unreadable, "max" or garbage
   const std::uint64_t ceiling = mem_total_bytes > 0 ? mem_total_bytes : kImplausibleLimit;
-  if (*limit >= ceiling) return false;       // v1's "no limit", or no tighter than the machine
+  if (*limit >= ceiling) return false;                 // v1's "no limit", or no tighter than the machine
   if (!number_from(usage_path.c_str())) return false;  // cannot compute the working set
   source_ = LimitSource::cgroup;
   limit_bytes_ = *limit;
@@ -185,7 +186,8 @@ Reading Sampler::sample() {
       break;
   }
   r.limit_bytes = limit_bytes_;
-  r.used_percent = r.limit_bytes > 0 ? static_cast<double>(r.used_bytes) * 100.0 / static_cast<double>(r.limit_bytes) : 0.0;
+  r.used_percent =
+      r.limit_bytes > 0 ? static_cast<double>(r.used_bytes) * 100.0 / static_cast<double>(r.limit_bytes) : 0.0;
   return r;
 }
 

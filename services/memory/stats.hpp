@@ -22,14 +22,14 @@ struct Reading {
   std::uint64_t peak_rss_bytes = 0;  // VmHWM from /proc/self/status (never below rss_bytes)
   std::uint64_t limit_bytes = 0;     // 0 only if nothing at all could be read
   LimitSource source = LimitSource::system;
-  std::uint64_t used_bytes = 0;      // config: RSS; cgroup: working set; system: MemTotal − MemAvailable
-  double used_percent = 0.0;         // used_bytes * 100 / limit_bytes (0 if limit_bytes is 0)
+  std::uint64_t used_bytes = 0;  // config: RSS; cgroup: working set; system: MemTotal − MemAvailable
+  double used_percent = 0.0;     // used_bytes * 100 / limit_bytes (0 if limit_bytes is 0)
 };
 
 // Where the sampler looks. The defaults are the real locations; tests point
 // them at a fake tree in a temporary folder.
 struct SamplerPaths {
-  std::string proc_self = "/proc/self";      // statm, status, cgroup
+  std::string proc_self = "/proc/self";  // statm, status, cgroup
   std::string meminfo = "/proc/meminfo";
   std::string cgroup_root = "/sys/fs/cgroup";  // v2 mount; v1 memory controller at <root>/memory
 };
@@ -58,8 +58,8 @@ class Sampler {
   std::uint64_t limit_bytes() const { return limit_bytes_; }
 
  private:
-  bool try_cgroup(const std::string& dir, const char* limit_file, const char* usage_file,
-                  const char* inactive_key, std::uint64_t mem_total_bytes);
+  bool try_cgroup(const std::string& dir, const char* limit_file, const char* usage_file, const char* inactive_key,
+                  std::uint64_t mem_total_bytes);
 
   std::uint64_t page_size_ = 4096;
   LimitSource source_ = LimitSource::system;
@@ -69,9 +69,9 @@ class Sampler {
   std::string status_path_;
   std::string meminfo_path_;
   // cgroup mode only:
-  std::string limit_path_;   // memory.max | memory.limit_in_bytes
-  std::string usage_path_;   // memory.current | memory.usage_in_bytes
-  std::string stat_path_;    // memory.stat
+  std::string limit_path_;                      // memory.max | memory.limit_in_bytes
+  std::string usage_path_;                      // memory.current | memory.usage_in_bytes
+  std::string stat_path_;                       // memory.stat
   const char* inactive_key_ = "inactive_file";  // | "total_inactive_file"
 };
 

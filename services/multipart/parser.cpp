@@ -107,8 +107,7 @@ struct Parser::Cursor {
   bool match_in_carry = false;  // the pending match started in an earlier chunk
 };
 
-Parser::Parser(std::string boundary, Limits limits)
-    : delimiter_("\r\n--" + boundary), limits_(limits) {
+Parser::Parser(std::string boundary, Limits limits) : delimiter_("\r\n--" + boundary), limits_(limits) {
   if (!is_valid_boundary(boundary)) {
     state_ = State::failed;
     error_ = Error{ErrorKind::malformed, "multipart boundary is invalid"};
@@ -120,8 +119,7 @@ Parser::Parser(std::string boundary, Limits limits)
 }
 
 std::size_t Parser::buffered_bytes() const noexcept {
-  return carry_.size() + carry_out_.size() + header_buf_.size() + field_buf_.size() +
-         field_done_.size();
+  return carry_.size() + carry_out_.size() + header_buf_.size() + field_buf_.size() + field_done_.size();
 }
 
 void Parser::fail(Result& out, ErrorKind kind, std::string detail) {
@@ -260,8 +258,8 @@ void Parser::end_part(std::string_view run, Result& out) {
   }
   if (field_buf_.size() + run.size() > limits_.max_field_bytes) {
     fail(out, ErrorKind::field_too_large,
-         "multipart field '" + printable_name(h->name) + "' exceeds " +
-             std::to_string(limits_.max_field_bytes) + " bytes");
+         "multipart field '" + printable_name(h->name) + "' exceeds " + std::to_string(limits_.max_field_bytes) +
+             " bytes");
     return;
   }
   if (!field_buffered_) {

@@ -125,8 +125,8 @@ class Parser {
   std::size_t parts_ = 0;
   std::deque<PartHeaders> headers_;  // deque: pointers stay valid on push_back
 
-  std::string field_buf_;   // value of the current field, from earlier chunks
-  std::string field_done_;  // a completed buffered field handed out this feed
+  std::string field_buf_;        // value of the current field, from earlier chunks
+  std::string field_done_;       // a completed buffered field handed out this feed
   bool field_buffered_ = false;  // current field has bytes in field_buf_
 };
 

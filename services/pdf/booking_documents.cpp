@@ -4,11 +4,11 @@
 #include "services/pdf/from_bookings.hpp"
 #include "services/pdf/unlinked_file.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_future.hpp>
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <ctime>
 #include <functional>
@@ -57,8 +57,7 @@ struct BatchSource {
 };
 
 void warn_if_unreadable(const std::string& font, const char* var) {
-  if (::access(font.c_str(), R_OK) != 0)
-    spdlog::warn("{} {} is not readable: PDF routes will answer 500", var, font);
+  if (::access(font.c_str(), R_OK) != 0) spdlog::warn("{} {} is not readable: PDF routes will answer 500", var, font);
 }
 
 }  // namespace
@@ -96,9 +95,8 @@ awaitable<storage::OpenedFile> BookingDocuments::confirmation(const bookings::Bo
   const Fonts* fontsp = &fonts_;
   auto job = [rowp, issuedp, dirp, fontsp] {
     TrimWhenDone trim;
-    return render_to_unlinked_file(*dirp, [&](const std::string& path) {
-      render_confirmation(*rowp, *issuedp, path, *fontsp);
-    });
+    return render_to_unlinked_file(
+        *dirp, [&](const std::string& path) { render_confirmation(*rowp, *issuedp, path, *fontsp); });
   };
   storage::OpenedFile f = co_await run_blocking(ctx_.blocking, job);
   permit.release();  // rendering done; sending needs no slot
@@ -118,9 +116,8 @@ awaitable<storage::OpenedFile> BookingDocuments::report(const bookings::ListFilt
     TrimWhenDone trim;  // declared first: runs after the batches and the document are freed
     BatchSource source{*ctxp, *filterp, std::nullopt};
     ReportStats stats;
-    storage::OpenedFile f = render_to_unlinked_file(*dirp, [&](const std::string& path) {
-      stats = render_report(std::ref(source), *metap, path, *fontsp);
-    });
+    storage::OpenedFile f = render_to_unlinked_file(
+        *dirp, [&](const std::string& path) { stats = render_report(std::ref(source), *metap, path, *fontsp); });
     spdlog::debug("pdf report: {} bookings, {} pages, {} bytes", stats.rows, stats.pages, f.size);
     return f;
   };

@@ -3,8 +3,8 @@
 namespace keel::pdf {
 
 double text_width(HPDF_Font font, float size, std::string_view text) {
-  const HPDF_TextWidth w = HPDF_Font_TextWidth(
-      font, reinterpret_cast<const HPDF_BYTE*>(text.data()), static_cast<HPDF_UINT>(text.size()));
+  const HPDF_TextWidth w =
+      HPDF_Font_TextWidth(font, reinterpret_cast<const HPDF_BYTE*>(text.data()), static_cast<HPDF_UINT>(text.size()));
   return static_cast<double>(w.width) * size / 1000.0;  // glyph widths are in 1/1000 em
 }
 

@@ -17,8 +17,8 @@ namespace {
 
 // A4 portrait, in points.
 constexpr float kMargin = 56;
-constexpr float kLabelWidth = 120;     // field labels column
-constexpr float kLineHeight = 14.5f;   // wrapped values and notes
+constexpr float kLabelWidth = 120;    // field labels column
+constexpr float kLineHeight = 14.5f;  // wrapped values and notes
 constexpr std::size_t kMaxValueLines = 3;
 constexpr std::size_t kMaxNoteLines = 40;
 constexpr float kFooterTop = kMargin + 22;
@@ -51,9 +51,7 @@ class ConfirmationLayout {
   }
 
  private:
-  TextStyle style(bool bold, float size, Rgb color) const {
-    return {bold ? fonts_.bold : fonts_.regular, size, color};
-  }
+  TextStyle style(bool bold, float size, Rgb color) const { return {bold ? fonts_.bold : fonts_.regular, size, color}; }
 
   void header(const std::string& issued_on) {
     c_.fill_rect(0, c_.height() - 8, c_.width(), 8, theme::kAccent);
@@ -63,8 +61,7 @@ class ConfirmationLayout {
     c_.text(left_, y_, title, title_text);
     const TextStyle issued = style(false, 9.5f, theme::kMuted);
     const double room = right_ - left_ - text_width(title.font, title.size, title_text) - 24;
-    c_.text_right(right_, y_, issued,
-                  fit_with_ellipsis(cat("Issued ", issued_on), room, width_fn(issued)));
+    c_.text_right(right_, y_, issued, fit_with_ellipsis(cat("Issued ", issued_on), room, width_fn(issued)));
     y_ -= 16;
     c_.hline(left_, right_, y_, 0.75f, theme::kRule);
     y_ -= 18;
@@ -79,10 +76,8 @@ class ConfirmationLayout {
 
     const TextStyle label = style(false, 8, theme::kMuted);
     const TextStyle pill_text = style(true, 10.5f, theme::kOnAccent);
-    const std::string status_shown =
-        fit_with_ellipsis(status.empty() ? "Unknown" : status, 170, width_fn(pill_text));
-    const float pill_w =
-        static_cast<float>(text_width(pill_text.font, pill_text.size, status_shown)) + 2 * kPillPad;
+    const std::string status_shown = fit_with_ellipsis(status.empty() ? "Unknown" : status, 170, width_fn(pill_text));
+    const float pill_w = static_cast<float>(text_width(pill_text.font, pill_text.size, status_shown)) + 2 * kPillPad;
     const float pill_right = right_ - kPad;
 
     c_.text(left_ + kPad + 4, top - 22, label, "REFERENCE");
@@ -116,8 +111,7 @@ class ConfirmationLayout {
       y_ -= kLineHeight;
     } else {
       const TextStyle value_style = style(false, 10.5f, theme::kInk);
-      for (const std::string& line :
-           wrap_text(value, right_ - value_x, kMaxValueLines, width_fn(value_style))) {
+      for (const std::string& line : wrap_text(value, right_ - value_x, kMaxValueLines, width_fn(value_style))) {
         c_.text(value_x, y_, value_style, line);
         y_ -= kLineHeight;
       }
@@ -135,8 +129,7 @@ class ConfirmationLayout {
     }
     // As many lines as fit above the footer (descenders included), capped.
     const auto fit = static_cast<std::size_t>(std::max(1.0f, (y_ - kFooterTop - 16) / kLineHeight + 1));
-    for (const std::string& line :
-         wrap_text(text, right_ - left_, std::min(fit, kMaxNoteLines), width_fn(body))) {
+    for (const std::string& line : wrap_text(text, right_ - left_, std::min(fit, kMaxNoteLines), width_fn(body))) {
       c_.text(left_, y_, body, line);
       y_ -= kLineHeight;
     }
@@ -147,9 +140,9 @@ class ConfirmationLayout {
     const TextStyle small = style(false, 8.5f, theme::kMuted);
     const std::string right_text = cat("Booking #", std::to_string(id));
     const double room = right_ - left_ - text_width(small.font, small.size, right_text) - 24;
-    c_.text(left_, kFooterTop - 14, small,
-            fit_with_ellipsis(cat("Please quote reference ", reference, " when contacting us."), room,
-                              width_fn(small)));
+    c_.text(
+        left_, kFooterTop - 14, small,
+        fit_with_ellipsis(cat("Please quote reference ", reference, " when contacting us."), room, width_fn(small)));
     c_.text_right(right_, kFooterTop - 14, small, right_text);
   }
 
@@ -161,8 +154,8 @@ class ConfirmationLayout {
 
 }  // namespace
 
-void render_confirmation(const BookingRow& booking, const std::string& issued_on,
-                         const std::string& out_path, const Fonts& fonts) {
+void render_confirmation(const BookingRow& booking, const std::string& issued_on, const std::string& out_path,
+                         const Fonts& fonts) {
   OutputFile out(out_path);  // first, so a bad path fails before rendering
   Document doc;
   const LoadedFonts loaded = doc.load_fonts(fonts);

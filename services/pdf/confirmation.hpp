@@ -15,7 +15,7 @@ namespace keel::pdf {
 // file in the same directory, then renamed over out_path; mode 0600). On
 // failure RenderError is thrown, out_path is left as it was and no
 // temporary file remains.
-void render_confirmation(const BookingRow& booking, const std::string& issued_on,
-                         const std::string& out_path, const Fonts& fonts = {});
+void render_confirmation(const BookingRow& booking, const std::string& issued_on, const std::string& out_path,
+                         const Fonts& fonts = {});
 
 }  // namespace keel::pdf

@@ -22,8 +22,7 @@ std::uint32_t be32(const unsigned char* p) {
 }
 
 [[noreturn]] void invalid(const std::string& path, const char* why, unsigned long error_no) {
-  throw RenderError(cat("pdf: font '", path, "' is unusable: ", why, " (",
-                        describe_hpdf_error(error_no, 0), ")"),
+  throw RenderError(cat("pdf: font '", path, "' is unusable: ", why, " (", describe_hpdf_error(error_no, 0), ")"),
                     error_no, 0);
 }
 
@@ -39,8 +38,8 @@ void check_truetype_file(const std::string& path) {
   const int open_errno = errno;
   if (!in) {
     const int err = open_errno != 0 ? open_errno : ENOENT;
-    throw RenderError(cat("pdf: cannot open font '", path, "': ",
-                          describe_hpdf_error(HPDF_FILE_OPEN_ERROR, static_cast<unsigned long>(err))),
+    throw RenderError(cat("pdf: cannot open font '", path,
+                          "': ", describe_hpdf_error(HPDF_FILE_OPEN_ERROR, static_cast<unsigned long>(err))),
                       HPDF_FILE_OPEN_ERROR, static_cast<unsigned long>(err));
   }
   in.seekg(0, std::ios::end);

@@ -46,10 +46,14 @@ BookingRow row_from(const bookings::Booking& b) {
 
 std::string filter_summary(const bookings::ListFilter& f) {
   std::string s = "Status: " + f.status.value_or("all") + " · Service: " + f.service.value_or("all") + " · Starts: ";
-  if (f.from && f.to) s += "from " + format_minute_utc(*f.from) + " to " + format_minute_utc(*f.to);
-  else if (f.from) s += "from " + format_minute_utc(*f.from);
-  else if (f.to) s += "before " + format_minute_utc(*f.to);
-  else s += "any time";
+  if (f.from && f.to)
+    s += "from " + format_minute_utc(*f.from) + " to " + format_minute_utc(*f.to);
+  else if (f.from)
+    s += "from " + format_minute_utc(*f.from);
+  else if (f.to)
+    s += "before " + format_minute_utc(*f.to);
+  else
+    s += "any time";
   return s;
 }
 

@@ -34,8 +34,8 @@ void Document::check(HPDF_STATUS status, const char* what) {
   const Error e = error_.error_no != HPDF_OK ? error_ : Error{status, 0};
   error_ = {};
   HPDF_ResetError(doc_.get());
-  throw RenderError(cat("pdf: ", what, " failed: ", describe_hpdf_error(e.error_no, e.detail_no)),
-                    e.error_no, e.detail_no);
+  throw RenderError(cat("pdf: ", what, " failed: ", describe_hpdf_error(e.error_no, e.detail_no)), e.error_no,
+                    e.detail_no);
 }
 
 HPDF_Font Document::load_font(const std::string& path) {
@@ -67,9 +67,7 @@ void Document::set_info(const std::string& title) {
     const std::vector<std::size_t> cuts = code_point_boundaries(clean);
     clean.resize(*std::prev(std::upper_bound(cuts.begin(), cuts.end(), std::size_t{1000})));
   }
-  if (!clean.empty()) {
-    check(HPDF_SetInfoAttr(doc_.get(), HPDF_INFO_TITLE, clean.c_str()), "setting the title");
-  }
+  if (!clean.empty()) { check(HPDF_SetInfoAttr(doc_.get(), HPDF_INFO_TITLE, clean.c_str()), "setting the title"); }
   check(HPDF_SetInfoAttr(doc_.get(), HPDF_INFO_CREATOR, "keel"), "setting the creator");
 }
 

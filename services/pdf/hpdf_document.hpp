@@ -25,7 +25,7 @@ struct LoadedFonts {
 
 class Document {
  public:
-  Document();  // throws RenderError
+  Document();                          // throws RenderError
   Document(const Document&) = delete;  // libharu holds a pointer to error_
   Document& operator=(const Document&) = delete;
 

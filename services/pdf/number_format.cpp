@@ -20,8 +20,7 @@ std::string group_thousands(std::int64_t n) {
 
 std::string hours_minutes(std::int64_t minutes) {
   const bool negative = minutes < 0;
-  const std::uint64_t mag =
-      negative ? 0 - static_cast<std::uint64_t>(minutes) : static_cast<std::uint64_t>(minutes);
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(minutes) : static_cast<std::uint64_t>(minutes);
   const std::uint64_t h = mag / 60, m = mag % 60;
   std::string out = negative ? "-" : "";
   if (h == 0) return cat(out, std::to_string(m), " min");
@@ -33,8 +32,7 @@ std::string hours_minutes(std::int64_t minutes) {
 std::string percent(std::int64_t part, std::int64_t whole) {
   if (whole == 0) return "0.0%";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%",
-                100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return buf;
 }
 

@@ -17,8 +17,8 @@ namespace keel::pdf {
 namespace {
 
 [[noreturn]] void throw_errno(const std::string& what, const std::string& path, int err) {
-  throw RenderError(cat("pdf: ", what, " '", path, "': ", std::generic_category().message(err),
-                        " (errno ", std::to_string(err), ")"));
+  throw RenderError(cat("pdf: ", what, " '", path, "': ", std::generic_category().message(err), " (errno ",
+                        std::to_string(err), ")"));
 }
 
 }  // namespace

@@ -11,8 +11,7 @@ class RenderError : public std::runtime_error {
  public:
   // error_no/detail_no are libharu's numbers (0 when the failure is not
   // libharu's, e.g. a failed write(2)); they are also spelled out in what().
-  explicit RenderError(const std::string& message, unsigned long error_no = 0,
-                       unsigned long detail_no = 0);
+  explicit RenderError(const std::string& message, unsigned long error_no = 0, unsigned long detail_no = 0);
 
   unsigned long error_no() const noexcept { return error_no_; }
   unsigned long detail_no() const noexcept { return detail_no_; }

@@ -7,9 +7,8 @@
 
 namespace keel::pdf {
 
-ReportStats render_report(const std::function<std::vector<BookingRow>()>& next_batch,
-                          const ReportMeta& meta, const std::string& out_path,
-                          const Fonts& fonts) {
+ReportStats render_report(const std::function<std::vector<BookingRow>()>& next_batch, const ReportMeta& meta,
+                          const std::string& out_path, const Fonts& fonts) {
   OutputFile out(out_path);  // first, so a bad path fails before any query
   Document doc;
   const LoadedFonts loaded = doc.load_fonts(fonts);

@@ -38,8 +38,7 @@ struct ReportStats {
 // Cells longer than their column are cut with an ellipsis. Output and
 // failure handling as for render_confirmation; an exception thrown by
 // next_batch() propagates unchanged, also leaving no file behind.
-ReportStats render_report(const std::function<std::vector<BookingRow>()>& next_batch,
-                          const ReportMeta& meta, const std::string& out_path,
-                          const Fonts& fonts = {});
+ReportStats render_report(const std::function<std::vector<BookingRow>()>& next_batch, const ReportMeta& meta,
+                          const std::string& out_path, const Fonts& fonts = {});
 
 }  // namespace keel::pdf

@@ -52,10 +52,8 @@ constexpr float kSummaryLineHeight = 14;
 constexpr std::size_t kStatusColumn = 6;
 
 // Cell text inside its column's padding, cut to fit.
-void draw_cell(Canvas& c, float x, const Column& col, float baseline, const TextStyle& style,
-               std::string_view raw) {
-  const std::string text =
-      fit_with_ellipsis(sanitize_utf8(raw), col.width - 2 * kCellPad, width_fn(style));
+void draw_cell(Canvas& c, float x, const Column& col, float baseline, const TextStyle& style, std::string_view raw) {
+  const std::string text = fit_with_ellipsis(sanitize_utf8(raw), col.width - 2 * kCellPad, width_fn(style));
   if (col.right_aligned) {
     c.text_right(x + col.width - kCellPad, baseline, style, text);
   } else {
@@ -77,8 +75,7 @@ TextStyle ReportPages::style(bool bold, float size, Rgb color) const {
 }
 
 void ReportPages::ensure_room(float needed, Section section) {
-  if (!canvas_ || y_ - needed < kBottom ||
-      (section == Section::kTable && rows_on_page_ == kRowsPerPage)) {
+  if (!canvas_ || y_ - needed < kBottom || (section == Section::kTable && rows_on_page_ == kRowsPerPage)) {
     new_page(section);
   }
 }
@@ -105,12 +102,11 @@ void ReportPages::page_header() {
   const float top = c.height() - kMargin;
 
   const TextStyle meta = style(false, 8, theme::kMuted);
-  const std::string generated = fit_with_ellipsis(
-      generated_.empty() ? "" : cat("Generated ", generated_), (right - left) / 3, width_fn(meta));
+  const std::string generated =
+      fit_with_ellipsis(generated_.empty() ? "" : cat("Generated ", generated_), (right - left) / 3, width_fn(meta));
   const double generated_w = text_width(meta.font, meta.size, generated);
   const TextStyle title = style(true, 14, theme::kInk);
-  c.text(left, top - 12, title,
-         fit_with_ellipsis(title_, right - left - generated_w - 24, width_fn(title)));
+  c.text(left, top - 12, title, fit_with_ellipsis(title_, right - left - generated_w - 24, width_fn(title)));
   c.text_right(right, top - 12, meta, generated);
   if (!filter_.empty()) {
     const TextStyle filter = style(false, 8.5f, theme::kMuted);
@@ -121,8 +117,7 @@ void ReportPages::page_header() {
 
 void ReportPages::table_header() {
   Canvas& c = *canvas_;
-  c.fill_rect(kMargin, y_ - kHeaderRowHeight, c.width() - 2 * kMargin, kHeaderRowHeight,
-              theme::kAccent);
+  c.fill_rect(kMargin, y_ - kHeaderRowHeight, c.width() - 2 * kMargin, kHeaderRowHeight, theme::kAccent);
   const TextStyle head = style(true, kBodySize, theme::kOnAccent);
   float x = kMargin;
   for (const Column& col : kColumns) {
@@ -139,8 +134,8 @@ void ReportPages::add_row(const BookingRow& row) {
     c.fill_rect(kMargin, y_ - kRowHeight, c.width() - 2 * kMargin, kRowHeight, theme::kPanel);
   }
   const std::string minutes = std::to_string(row.duration_minutes);
-  const std::array<std::string_view, kColumns.size()> cells{
-      row.reference, row.starts_at, row.service, row.name, row.email, minutes, row.status};
+  const std::array<std::string_view, kColumns.size()> cells{row.reference, row.starts_at, row.service, row.name,
+                                                            row.email,     minutes,       row.status};
   float x = kMargin;
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
     const Rgb color = i == kStatusColumn ? theme::status_color(row.status) : theme::kInk;
@@ -168,16 +163,16 @@ void ReportPages::summary_header(bool continued) {
   y_ -= 4;
 }
 
-void ReportPages::summary_line(const std::string& status, std::size_t count,
-                               std::int64_t minutes, std::size_t all, bool total) {
+void ReportPages::summary_line(const std::string& status, std::size_t count, std::int64_t minutes, std::size_t all,
+                               bool total) {
   ensure_room(kSummaryLineHeight + 4, Section::kSummary);
   Canvas& c = *canvas_;
   const float baseline = y_ - 10;
   const TextStyle text = style(total, 8.5f, theme::kInk);
   const std::array<std::string, kSummaryColumns.size()> cells{
       status, group_thousands(static_cast<std::int64_t>(count)),
-      percent(static_cast<std::int64_t>(count), static_cast<std::int64_t>(all)),
-      group_thousands(minutes), hours_minutes(minutes)};
+      percent(static_cast<std::int64_t>(count), static_cast<std::int64_t>(all)), group_thousands(minutes),
+      hours_minutes(minutes)};
   if (total) c.hline(kMargin, kMargin + kSummaryWidth, y_ - 1, 0.5f, theme::kRule);
   float x = kMargin;
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -222,9 +217,7 @@ void ReportPages::add_summary(const ReportTotals& totals) {
   ensure_room(2 * kSummaryLineHeight, Section::kSummary);
   summary_columns();
   summary_table_started_ = true;
-  for (const StatusTotal& s : statuses) {
-    summary_line(s.status, s.count, s.minutes, totals.count(), false);
-  }
+  for (const StatusTotal& s : statuses) { summary_line(s.status, s.count, s.minutes, totals.count(), false); }
   summary_line("All bookings", totals.count(), totals.minutes(), totals.count(), true);
 }
 

@@ -44,8 +44,7 @@ class ReportPages {
   void table_header();
   void summary_header(bool continued);
   void summary_columns();
-  void summary_line(const std::string& status, std::size_t count, std::int64_t minutes,
-                    std::size_t all, bool total);
+  void summary_line(const std::string& status, std::size_t count, std::int64_t minutes, std::size_t all, bool total);
 
   Document& doc_;
   LoadedFonts fonts_;

@@ -10,9 +10,7 @@ void ReportTotals::add(const BookingRow& row) {
   minutes_ += row.duration_minutes;
   const std::string_view key = row.status.empty() ? std::string_view("(none)") : row.status;
   auto it = by_status_.find(key);
-  if (it == by_status_.end()) {
-    it = by_status_.emplace(std::string(key), StatusTotal{std::string(key), 0, 0}).first;
-  }
+  if (it == by_status_.end()) { it = by_status_.emplace(std::string(key), StatusTotal{std::string(key), 0, 0}).first; }
   ++it->second.count;
   it->second.minutes += row.duration_minutes;
 }

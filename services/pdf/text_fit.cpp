@@ -11,8 +11,8 @@ namespace {
 // Longest code point prefix p of text with width(p + suffix) <= max_width
 // (trailing spaces of p dropped when a suffix follows). Widths only grow
 // with the prefix, so a binary search over code point boundaries works.
-std::string_view longest_prefix(std::string_view text, std::string_view suffix,
-                                double max_width, const WidthFn& width) {
+std::string_view longest_prefix(std::string_view text, std::string_view suffix, double max_width,
+                                const WidthFn& width) {
   const std::vector<std::size_t> cuts = code_point_boundaries(text);
   auto fits = [&](std::size_t cut) {
     std::string candidate(suffix.empty() ? text.substr(0, cut) : keel::text::trim_end(text.substr(0, cut), " "));
@@ -69,8 +69,7 @@ class LineSink {
   std::vector<std::string> lines_;
 };
 
-void wrap_paragraph(std::string_view para, double max_width, const WidthFn& width,
-                    LineSink& sink) {
+void wrap_paragraph(std::string_view para, double max_width, const WidthFn& width, LineSink& sink) {
   std::string line;
   std::size_t pos = 0;
   while (pos < para.size() && !sink.full()) {
@@ -110,8 +109,8 @@ std::string fit_with_ellipsis(std::string_view text, double max_width, const Wid
   return with_ellipsis(text, max_width, width);
 }
 
-std::vector<std::string> wrap_text(std::string_view text, double max_width,
-                                   std::size_t max_lines, const WidthFn& width) {
+std::vector<std::string> wrap_text(std::string_view text, double max_width, std::size_t max_lines,
+                                   const WidthFn& width) {
   LineSink sink(max_lines);
   bool pending_blank = false;  // a blank line is only kept between paragraphs
   std::size_t pos = 0;

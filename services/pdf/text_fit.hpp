@@ -24,7 +24,7 @@ std::string fit_with_ellipsis(std::string_view text, double max_width, const Wid
 // points, starts a new line at each '\n' (runs of blank lines collapse to
 // one). At most max_lines lines; if text is left over, the last line ends
 // with an ellipsis.
-std::vector<std::string> wrap_text(std::string_view text, double max_width,
-                                   std::size_t max_lines, const WidthFn& width);
+std::vector<std::string> wrap_text(std::string_view text, double max_width, std::size_t max_lines,
+                                   const WidthFn& width);
 
 }  // namespace keel::pdf

@@ -9,8 +9,7 @@ namespace keel::pdf::theme {
 Rgb status_color(std::string_view status) {
   const std::string s = text::to_lower(status);
   auto has = [&](std::string_view word) { return s.find(word) != std::string::npos; };
-  if (has("cancel") || has("reject") || has("declin") || has("no-show") || has("no_show") ||
-      has("fail")) {
+  if (has("cancel") || has("reject") || has("declin") || has("no-show") || has("no_show") || has("fail")) {
     return {0.73f, 0.16f, 0.16f};
   }
   if (has("unconfirm") || has("pending") || has("tentative") || has("wait") || has("hold")) {

@@ -1,14 +1,14 @@
 #include "services/storage/storage.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <dirent.h>
-#include <fcntl.h>
 #include <filesystem>
 #include <stdexcept>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace keel::storage {
 
@@ -41,9 +41,7 @@ std::size_t Storage::prepare(int max_age_s) {
   return removed;
 }
 
-std::string Storage::final_path(const std::string& id) const {
-  return uploads_dir_ + "/" + id.substr(0, 2) + "/" + id;
-}
+std::string Storage::final_path(const std::string& id) const { return uploads_dir_ + "/" + id.substr(0, 2) + "/" + id; }
 
 TempFile::TempFile(const std::string& tmp_dir) {
   std::string tmpl = tmp_dir + "/upload-XXXXXX";

@@ -29,7 +29,7 @@ struct ReceiveLimits {
 // raw bytes, named and typed by the request's headers.
 struct Framing {
   std::optional<std::string> boundary;
-  std::string filename = "upload";                         // raw bodies
+  std::string filename = "upload";                        // raw bodies
   std::string content_type = "application/octet-stream";  // raw bodies
 };
 

@@ -10,11 +10,12 @@
 namespace keel::uploads {
 
 namespace {
-constexpr const char* kColumns = "id, booking_id, filename, content_type, size, sha256, storage_path, metadata, created_at";
+constexpr const char* kColumns =
+    "id, booking_id, filename, content_type, size, sha256, storage_path, metadata, created_at";
 
 std::optional<Upload> select_one(sql::Connection& c, const std::string& id, bool for_update) {
-  std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(std::string("SELECT ") + kColumns +
-                                                                 " FROM uploads WHERE id = ?" + (for_update ? " FOR UPDATE" : "")));
+  std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(
+      std::string("SELECT ") + kColumns + " FROM uploads WHERE id = ?" + (for_update ? " FOR UPDATE" : "")));
   ps->setString(1, id);
   std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
   if (!rs->next()) return std::nullopt;
@@ -38,15 +39,19 @@ boost::asio::awaitable<void> Repository::insert(Upload u) {
         "INSERT INTO uploads (id, booking_id, filename, content_type, size, sha256, storage_path, metadata) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     ps->setString(1, u.id);
-    if (u.booking_id) ps->setInt64(2, *u.booking_id);
-    else ps->setNull(2, 0);
+    if (u.booking_id)
+      ps->setInt64(2, *u.booking_id);
+    else
+      ps->setNull(2, 0);
     ps->setString(3, u.filename);
     ps->setString(4, u.content_type);
     ps->setUInt64(5, u.size);
     ps->setString(6, u.sha256);
     ps->setString(7, u.storage_path);
-    if (u.metadata_json.empty()) ps->setNull(8, 0);
-    else ps->setString(8, u.metadata_json);
+    if (u.metadata_json.empty())
+      ps->setNull(8, 0);
+    else
+      ps->setString(8, u.metadata_json);
     ps->executeUpdate();
   };
   co_await pool_.run(std::move(job));

@@ -18,7 +18,7 @@ struct Upload {
   std::uint64_t size = 0;
   std::string sha256;
   std::string storage_path;
-  std::string metadata_json;  // "{...}" or empty
+  std::string metadata_json;    // "{...}" or empty
   std::int64_t created_at = 0;  // epoch seconds, UTC
 };
 

@@ -30,9 +30,7 @@ awaitable<Upload> store(Received& received, std::optional<std::int64_t> booking,
   std::exception_ptr failed;
   try {
     co_await repository.insert(u);
-  } catch (...) {
-    failed = std::current_exception();
-  }
+  } catch (...) { failed = std::current_exception(); }
   if (failed) {
     ::unlink(u.storage_path.c_str());  // no row, no file
     std::rethrow_exception(failed);

@@ -72,7 +72,8 @@ Conn::Conn(unsigned port, double timeout_s) {
     fd_ = -1;
     return;
   }
-  timeval tv{static_cast<time_t>(timeout_s), static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
+  timeval tv{static_cast<time_t>(timeout_s),
+             static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
   ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   int one = 1;
@@ -156,8 +157,7 @@ std::optional<HttpResponse> Conn::read_response(bool head) {
       buf_.erase(0, len);
       return r;
     }
-    while (fill()) {
-    }
+    while (fill()) {}
     r.body = std::move(buf_);
     buf_.clear();
     return r;

@@ -63,8 +63,7 @@ struct RequestSpec {
 };
 std::string serialize(const RequestSpec& r, bool keep_alive = false);
 std::optional<HttpResponse> request(unsigned port, const RequestSpec& r);
-HttpResponse get(unsigned port, const std::string& path,
-                 std::vector<std::pair<std::string, std::string>> headers = {});
+HttpResponse get(unsigned port, const std::string& path, std::vector<std::pair<std::string, std::string>> headers = {});
 
 // The keel process under test.
 class Keel {
@@ -108,7 +107,7 @@ struct TestDatabase {
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
-  std::string url;   // mysql://user:pass@host:port/name
+  std::string url;  // mysql://user:pass@host:port/name
   std::string name;
   // Runs SQL through the mariadb client against this database.
   std::pair<int, std::string> sql(const std::string& statement) const;

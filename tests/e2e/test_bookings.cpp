@@ -29,9 +29,13 @@ class Bookings : public ::testing::Test {
   // A unique service per test so slots never collide across tests.
   static std::string service() { return "svc-" + random_hex(4); }
 
-  static json booking(const std::string& svc, const std::string& starts = "2030-01-10T09:00:00+01:00", int minutes = 60) {
-    return {{"name", "Zoë Ångström"}, {"email", "zoe@example.com"}, {"service", svc},
-            {"starts_at", starts},    {"duration_minutes", minutes}};
+  static json booking(const std::string& svc, const std::string& starts = "2030-01-10T09:00:00+01:00",
+                      int minutes = 60) {
+    return {{"name", "Zoë Ångström"},
+            {"email", "zoe@example.com"},
+            {"service", svc},
+            {"starts_at", starts},
+            {"duration_minutes", minutes}};
   }
   static HttpResponse post_json(const std::string& path, const json& body,
                                 std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -74,7 +78,8 @@ TEST_F(Bookings, CreateReturnsBookingAndTokenInUtc) {
   std::string token = j["manage_token"];
   EXPECT_GE(token.size(), 22u);  // >= 128 bits, base64url
   // Stored only as a hash: the token itself is nowhere in the table.
-  auto [rc, out] = db_->sql("SELECT COUNT(*) FROM bookings WHERE HEX(manage_token_hash) LIKE '%" + token + "%' OR name = '" + token + "'");
+  auto [rc, out] = db_->sql("SELECT COUNT(*) FROM bookings WHERE HEX(manage_token_hash) LIKE '%" + token +
+                            "%' OR name = '" + token + "'");
   EXPECT_EQ(rc, 0);
   EXPECT_EQ(out, "0\n");
   // Read back with the token; the token is not shown again.
@@ -117,8 +122,10 @@ TEST_F(Bookings, ValidationTableNamesEachBadField) {
   };
   for (const auto& c : cases) {
     json body = booking(service());
-    if (c.remove) body.erase(c.field);
-    else body[c.field] = c.value;
+    if (c.remove)
+      body.erase(c.field);
+    else
+      body[c.field] = c.value;
     auto r = post_json("/api/bookings", body);
     ASSERT_EQ(r.status, 422) << c.field << " " << c.value.dump() << " -> " << r.body;
     auto d = r.json()["detail"];
@@ -196,9 +203,12 @@ TEST_F(Bookings, TwentyConcurrentRequestsForOneSlotYieldExactlyOne201) {
   int created = 0, conflicts = 0, other = 0;
   for (auto& f : all) {
     int s = f.get();
-    if (s == 201) ++created;
-    else if (s == 409) ++conflicts;
-    else ++other;
+    if (s == 201)
+      ++created;
+    else if (s == 409)
+      ++conflicts;
+    else
+      ++other;
   }
   EXPECT_EQ(created, 1);
   EXPECT_EQ(conflicts, 19);
@@ -212,7 +222,7 @@ TEST_F(Bookings, AuthMatrixOnBookingRoutes) {
   auto none = get(port(), path);
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(none.header("WWW-Authenticate").value_or(""), "Bearer");
-  EXPECT_EQ(get(port(), path, {bearer(b["manage_token"])}).status, 404);   // another booking's token
+  EXPECT_EQ(get(port(), path, {bearer(b["manage_token"])}).status, 404);  // another booking's token
   EXPECT_EQ(get(port(), path, {bearer("made-up-token")}).status, 404);
   EXPECT_EQ(get(port(), path, {{"X-API-Key", "wrong-key"}}).status, 404);  // a wrong admin key
   EXPECT_EQ(get(port(), path, {bearer(a["manage_token"])}).status, 200);
@@ -272,7 +282,8 @@ TEST_F(Bookings, StatusTransitionsFollowTheRules) {
 TEST_F(Bookings, AdminListFiltersAndPaginates) {
   std::string svc = service();
   for (int day = 1; day <= 5; ++day)
-    ASSERT_EQ(post_json("/api/bookings", booking(svc, "2031-01-0" + std::to_string(day) + "T10:00:00Z", 30)).status, 201);
+    ASSERT_EQ(post_json("/api/bookings", booking(svc, "2031-01-0" + std::to_string(day) + "T10:00:00Z", 30)).status,
+              201);
   auto all = get(port(), "/api/admin/bookings?service=" + svc, {admin()});
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_EQ(all.json()["total"], 5);
@@ -280,7 +291,8 @@ TEST_F(Bookings, AdminListFiltersAndPaginates) {
   EXPECT_EQ(all.json()["items"][0]["starts_at"], "2031-01-01T10:00:00Z");
   EXPECT_EQ(all.json()["items"][4]["starts_at"], "2031-01-05T10:00:00Z");
   // from inclusive, to exclusive.
-  auto range = get(port(), "/api/admin/bookings?service=" + svc + "&from=2031-01-02&to=2031-01-04T10:00:00Z", {admin()});
+  auto range =
+      get(port(), "/api/admin/bookings?service=" + svc + "&from=2031-01-02&to=2031-01-04T10:00:00Z", {admin()});
   EXPECT_EQ(range.json()["total"], 2);
   auto page = get(port(), "/api/admin/bookings?service=" + svc + "&limit=2&offset=2", {admin()});
   EXPECT_EQ(page.json()["total"], 5);
@@ -288,8 +300,8 @@ TEST_F(Bookings, AdminListFiltersAndPaginates) {
   EXPECT_EQ(page.json()["items"][0]["starts_at"], "2031-01-03T10:00:00Z");
   auto pending = get(port(), "/api/admin/bookings?status=cancelled&service=" + svc, {admin()});
   EXPECT_EQ(pending.json()["total"], 0);
-  for (const char* bad : {"status=archived", "from=yesterday", "to=2031-13-01", "offset=-1", "limit=0", "limit=501",
-                          "limit=ten"}) {
+  for (const char* bad :
+       {"status=archived", "from=yesterday", "to=2031-13-01", "offset=-1", "limit=0", "limit=501", "limit=ten"}) {
     auto r = get(port(), std::string("/api/admin/bookings?") + bad, {admin()});
     EXPECT_EQ(r.status, 422) << bad;
     EXPECT_EQ(r.json()["detail"][0]["loc"][0], "query") << bad;
@@ -297,8 +309,9 @@ TEST_F(Bookings, AdminListFiltersAndPaginates) {
 }
 
 TEST_F(Bookings, InjectionStringsAreStoredVerbatim) {
-  const std::vector<std::string> nasty = {"Robert'); DROP TABLE bookings;--", "\" OR 1=1 --", "x' UNION SELECT 1,2,3 -- ",
-                                          "\\'; SELECT SLEEP(5); --", "%_%", "😀 <script>alert(1)</script>"};
+  const std::vector<std::string> nasty = {
+      "Robert'); DROP TABLE bookings;--", "\" OR 1=1 --", "x' UNION SELECT 1,2,3 -- ",
+      "\\'; SELECT SLEEP(5); --",         "%_%",          "😀 <script>alert(1)</script>"};
   for (const auto& s : nasty) {
     json b = booking(service());
     b["name"] = s;
@@ -321,8 +334,8 @@ TEST_F(Bookings, HealthReportsDbOk) {
   EXPECT_EQ(r.json()["db"], "ok");
   auto m = get(port(), "/api/health/memory").json();
   ASSERT_TRUE(m.contains("db_pool"));
-  for (const char* k : {"size", "max_overflow", "checked_out", "overflow_in_use", "waiting", "timeouts_total",
-                        "reconnects_total"})
+  for (const char* k :
+       {"size", "max_overflow", "checked_out", "overflow_in_use", "waiting", "timeouts_total", "reconnects_total"})
     EXPECT_TRUE(m["db_pool"].contains(k)) << k;
   EXPECT_EQ(m["db_pool"]["size"], 2);
   EXPECT_EQ(m["db_pool"]["max_overflow"], 2);

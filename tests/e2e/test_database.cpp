@@ -42,8 +42,11 @@ bool wait_for_status(unsigned port, const std::string& path, int status, double 
 }
 
 json booking(const std::string& start) {
-  return {{"name", "Ann"}, {"email", "ann@example.com"}, {"service", "pool-" + random_hex(3)},
-          {"starts_at", start}, {"duration_minutes", 30}};
+  return {{"name", "Ann"},
+          {"email", "ann@example.com"},
+          {"service", "pool-" + random_hex(3)},
+          {"starts_at", start},
+          {"duration_minutes", 30}};
 }
 
 int create(unsigned port, const std::string& start = "2032-01-01T10:00:00Z") {
@@ -87,7 +90,8 @@ TEST(Database, PoolKeepsTwoOpensTwoMoreAndTimesOutTheFifth) {
   EXPECT_EQ(after["checked_out"], 0);
   EXPECT_EQ(after["overflow_in_use"], 0);
   EXPECT_GE(after["timeouts_total"].get<int>(), 1);
-  auto [rc, out] = db.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
+  auto [rc, out] =
+      db.sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
   EXPECT_EQ(out, "2\n");
 }
 
@@ -95,7 +99,8 @@ TEST(Database, KilledConnectionIsReplacedBeforeTheNextRequest) {
   TestDatabase db;
   Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}});
   ASSERT_EQ(create(k.port(), "2032-02-01T10:00:00Z"), 201);
-  auto [rc, ids] = db.sql("SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
+  auto [rc, ids] = db.sql(
+      "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
   ASSERT_EQ(rc, 0);
   std::string list = ids.substr(0, ids.find('\n'));
   ASSERT_FALSE(list.empty());
@@ -156,8 +161,9 @@ TEST(Database, StartsDegradedWhenDownAndRecoversWhenItComesUp) {
   EXPECT_EQ(h.status, 503);
   EXPECT_EQ(h.json()["status"], "degraded");
   EXPECT_EQ(h.json()["db"], "down");
-  auto c = request(k.port(), {"POST", "/api/bookings", {{"Content-Type", "application/json"}},
-                              booking("2032-04-01T10:00:00Z").dump()});
+  auto c = request(
+      k.port(),
+      {"POST", "/api/bookings", {{"Content-Type", "application/json"}}, booking("2032-04-01T10:00:00Z").dump()});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->status, 503);
   EXPECT_EQ(c->json(), json({{"detail", "database schema not current"}}));

@@ -145,7 +145,8 @@ TEST_F(Docs, EveryDocumentedOperationIsRouted) {
     ASSERT_TRUE(r) << probe << " " << url;
     ASSERT_EQ(r->status, 405) << probe << " " << url << ": " << r->body;
     auto allow = split_allow(r->header("Allow").value_or(""));
-    for (const auto& m : methods) EXPECT_TRUE(allow.count(m)) << path << ": documents " << m << ", Allow: " << *r->header("Allow");
+    for (const auto& m : methods)
+      EXPECT_TRUE(allow.count(m)) << path << ": documents " << m << ", Allow: " << *r->header("Allow");
     ++checked;
   }
   EXPECT_GE(checked, 8);
@@ -241,8 +242,9 @@ TEST(DocsBrowser, SwaggerUiTryItOutCreatesABookingAndRedocRenders) {
   TempDir shots_tmp;
   const char* update = std::getenv("KEEL_UPDATE_SCREENSHOTS");
   std::string shots = update && std::string(update) == "1" ? kDocsDir : shots_tmp.path;
-  std::string cmd = "cd " + quote(kDocsDir) + " && timeout 240 node browser-check.mjs --base http://127.0.0.1:" +
-                    std::to_string(keel.port()) + " --screenshots " + quote(shots) + " 2>&1";
+  std::string cmd = "cd " + quote(kDocsDir) +
+                    " && timeout 240 node browser-check.mjs --base http://127.0.0.1:" + std::to_string(keel.port()) +
+                    " --screenshots " + quote(shots) + " 2>&1";
   auto [rc, out] = sh(cmd);
   EXPECT_EQ(rc, 0) << out << "\n--- keel log ---\n" << keel.log();
   EXPECT_NE(out.find("browser: all checks passed"), std::string::npos) << out;

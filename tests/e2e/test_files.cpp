@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <utime.h>
 #include <filesystem>
 #include <fstream>
 #include <future>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <thread>
-#include <utime.h>
 
 using namespace e2e;
 using nlohmann::json;
@@ -31,8 +31,10 @@ class Files : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     db_ = new TestDatabase();
-    keel_ = new Keel(Env{{"KEEL_DB_URL", db_->url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_ADMIN_API_KEY", kKey},
-                      {"KEEL_MAX_UPLOAD_MB", "8"}});
+    keel_ = new Keel(Env{{"KEEL_DB_URL", db_->url},
+                         {"KEEL_AUTO_MIGRATE", "1"},
+                         {"KEEL_ADMIN_API_KEY", kKey},
+                         {"KEEL_MAX_UPLOAD_MB", "8"}});
     // Static fixtures.
     std::ofstream(keel_->static_dir() + "/hello.txt", std::ios::binary) << pattern(1000);
     fs::create_directories(keel_->static_dir() + "/css");
@@ -62,7 +64,8 @@ class Files : public ::testing::Test {
     if (!r) throw std::runtime_error("no response");
     return *r;
   }
-  static std::string multipart(const std::string& boundary, const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
+  static std::string multipart(const std::string& boundary,
+                               const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
     std::string b;
     for (const auto& [name, filename, content] : parts) {
       b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
@@ -101,7 +104,8 @@ TEST_F(Files, RawUploadStoresBytesAndHash) {
   EXPECT_EQ(g.header("ETag").value_or(""), "\"" + sha256_hex(data) + "\"");
   EXPECT_EQ(g.header("Accept-Ranges").value_or(""), "bytes");
   EXPECT_EQ(g.header("Content-Type").value_or(""), "application/x-test");
-  EXPECT_NE(g.header("Content-Disposition").value_or("").find("filename*=UTF-8''r%C3%A9sum%C3%A9.bin"), std::string::npos);
+  EXPECT_NE(g.header("Content-Disposition").value_or("").find("filename*=UTF-8''r%C3%A9sum%C3%A9.bin"),
+            std::string::npos);
   EXPECT_TRUE(g.header("Last-Modified"));
   // Stored under a generated name, not the client's.
   auto [rc, path] = db_->sql("SELECT storage_path FROM uploads WHERE id = '" + id + "'");
@@ -111,7 +115,8 @@ TEST_F(Files, RawUploadStoresBytesAndHash) {
 }
 
 TEST_F(Files, ContentDispositionFilenameStarIsUsed) {
-  auto r = upload_raw("x", {{"Content-Disposition", "attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt"}});
+  auto r = upload_raw(
+      "x", {{"Content-Disposition", "attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt"}});
   ASSERT_EQ(r.status, 201);
   EXPECT_EQ(r.json()["filename"], "€ rates.txt");
   auto p = upload_raw("x", {{"X-Filename", "..%2F..%2Fetc%2Fpasswd"}});
@@ -126,14 +131,16 @@ TEST_F(Files, EmptyFileIsAValidUpload) {
   auto g = get(port(), r.json()["url"]);
   EXPECT_EQ(g.status, 200);
   EXPECT_EQ(g.body, "");
-  auto m = upload_raw(multipart("BB", {{"file", "empty.txt", ""}}), {{"Content-Type", "multipart/form-data; boundary=BB"}});
+  auto m =
+      upload_raw(multipart("BB", {{"file", "empty.txt", ""}}), {{"Content-Type", "multipart/form-data; boundary=BB"}});
   ASSERT_EQ(m.status, 201) << m.body;
   EXPECT_EQ(m.json()["size"], 0);
 }
 
 TEST_F(Files, MultipartUploadKeepsFieldsAsMetadata) {
   std::string content = pattern(2500000) + "\r\n--XyZ not a boundary\r\n";
-  std::string body = multipart("XyZ", {{"title", "", "Invoice"}, {"file", "scan.pdf", content}, {"kind", "", "receipt"}});
+  std::string body =
+      multipart("XyZ", {{"title", "", "Invoice"}, {"file", "scan.pdf", content}, {"kind", "", "receipt"}});
   auto r = upload_raw(body, {{"Content-Type", "multipart/form-data; boundary=XyZ"}});
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.json()["filename"], "scan.pdf");
@@ -159,8 +166,9 @@ TEST_F(Files, MultipartErrors) {
   std::vector<std::tuple<std::string, std::string, std::string>> many;
   for (int i = 0; i < 101; ++i) many.emplace_back("f" + std::to_string(i), "", "v");
   EXPECT_EQ(upload_raw(multipart("BB", many), {ct}).status, 400);
-  std::string huge_headers = "--BB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nX-Pad: " +
-                             std::string(9000, 'p') + "\r\n\r\nabc\r\n--BB--\r\n";
+  std::string huge_headers =
+      "--BB\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\nX-Pad: " + std::string(9000, 'p') +
+      "\r\n\r\nabc\r\n--BB--\r\n";
   EXPECT_EQ(upload_raw(huge_headers, {ct}).status, 400);
   EXPECT_EQ(count_files(keel_->data_dir() + "/tmp"), 0u);
 }
@@ -178,9 +186,15 @@ TEST_F(Files, AuthIsDecidedBeforeTheBody) {
 }
 
 TEST_F(Files, BookingTokenHolderUploadsAttachToTheBooking) {
-  auto b = request(port(), {"POST", "/api/bookings", {{"Content-Type", "application/json"}},
-                            json{{"name", "Ann"}, {"email", "a@example.com"}, {"service", "up-" + random_hex(3)},
-                                 {"starts_at", "2033-01-01T10:00:00Z"}, {"duration_minutes", 30}}.dump()});
+  auto b = request(port(), {"POST",
+                            "/api/bookings",
+                            {{"Content-Type", "application/json"}},
+                            json{{"name", "Ann"},
+                                 {"email", "a@example.com"},
+                                 {"service", "up-" + random_hex(3)},
+                                 {"starts_at", "2033-01-01T10:00:00Z"},
+                                 {"duration_minutes", 30}}
+                                .dump()});
   ASSERT_EQ(b->status, 201);
   std::string token = b->json()["manage_token"];
   auto r = upload_raw("doc", {{"Authorization", "Bearer " + token}});
@@ -193,8 +207,8 @@ TEST_F(Files, OverTheCapIs413AndLeavesNothing) {
   auto [rc0, before] = db_->sql("SELECT COUNT(*) FROM uploads");
   // Declared length over the cap: refused before reading.
   Conn c(port(), 5);
-  c.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) + "\r\nContent-Length: " +
-         std::to_string(9ull << 20) + "\r\n\r\n");
+  c.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) +
+         "\r\nContent-Length: " + std::to_string(9ull << 20) + "\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -207,7 +221,8 @@ TEST_F(Files, OverTheCapIs413AndLeavesNothing) {
   EXPECT_EQ(er->status, 413);
   // Chunked, no length: cut off while streaming.
   Conn k(port(), 10);
-  k.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+  k.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) +
+         "\r\nTransfer-Encoding: chunked\r\n\r\n");
   std::string piece(1 << 20, 'z');
   char size[16];
   std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
@@ -249,7 +264,7 @@ TEST_F(Files, DisconnectMidUploadLeavesNoFileAndNoRow) {
            "\r\nContent-Length: 5000000\r\n\r\n" + pattern(1500000));
     std::this_thread::sleep_for(milliseconds(300));
     EXPECT_EQ(count_files(keel_->data_dir() + "/tmp"), 1u);  // the partial file exists while streaming
-  }  // closed mid-body
+  }                                                          // closed mid-body
   bool gone = false;
   for (int i = 0; i < 50 && !gone; ++i) {
     std::this_thread::sleep_for(milliseconds(100));
@@ -287,7 +302,7 @@ TEST_F(Files, AudioAcceptedAndRefused) {
 struct RangeCase {
   const char* range;
   int status;
-  const char* content_range;  // "" = absent
+  const char* content_range;   // "" = absent
   std::size_t offset, length;  // of the expected body (single part)
 };
 
@@ -301,11 +316,12 @@ static const RangeCase kRangeCases[] = {
     {"bytes=0-4,3-9", 206, "bytes 0-9/1000", 0, 10},  // overlapping: coalesced into one
     {"bytes=1000-", 416, "bytes */1000", 0, 0},
     {"bytes=-0", 416, "bytes */1000", 0, 0},
-    {"bytes=5-1", 200, "", 0, 1000},          // does not parse: ignored
+    {"bytes=5-1", 200, "", 0, 1000},  // does not parse: ignored
     {"bytes=abc", 200, "", 0, 1000},
     {"items=0-5", 200, "", 0, 1000},
     {"bytes=0-,1-,2-,3-,4-", 200, "", 0, 1000},  // asks for more than the file: full
-    {"bytes=0-1,2-3,4-5,6-7,8-9,10-11,12-13,14-15,16-17,18-19,20-21,22-23,24-25,26-27,28-29,30-31,32-33", 200, "", 0, 1000},
+    {"bytes=0-1,2-3,4-5,6-7,8-9,10-11,12-13,14-15,16-17,18-19,20-21,22-23,24-25,26-27,28-29,30-31,32-33", 200, "", 0,
+     1000},
 };
 
 class RangeBoth : public Files, public ::testing::WithParamInterface<bool> {
@@ -319,12 +335,8 @@ TEST_P(RangeBoth, SingleRangesTable) {
     auto r = get(port(), path(), {{"Range", c.range}});
     EXPECT_EQ(r.status, c.status) << c.range;
     EXPECT_EQ(r.header("Content-Range").value_or(""), c.content_range) << c.range;
-    if (c.status == 206 || c.status == 200) {
-      EXPECT_EQ(r.body, full.substr(c.offset, c.length)) << c.range;
-    }
-    if (c.status == 416) {
-      EXPECT_TRUE(r.json()["detail"].is_string());
-    }
+    if (c.status == 206 || c.status == 200) { EXPECT_EQ(r.body, full.substr(c.offset, c.length)) << c.range; }
+    if (c.status == 416) { EXPECT_TRUE(r.json()["detail"].is_string()); }
   }
 }
 
@@ -383,7 +395,8 @@ TEST_P(RangeBoth, HeadAnswersAsGetWithoutBody) {
     auto hd = c.read_response(true);
     ASSERT_TRUE(hd);
     EXPECT_EQ(hd->status, g.status) << range;
-    for (const char* name : {"Content-Length", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges", "Content-Range"})
+    for (const char* name :
+         {"Content-Length", "Content-Type", "ETag", "Last-Modified", "Accept-Ranges", "Content-Range"})
       EXPECT_EQ(hd->header(name), g.header(name)) << name << " " << range;
     // Nothing follows the header: the next request on the connection works.
     c.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -404,8 +417,8 @@ TEST_F(Files, StaticServesWithTypesAndRefusesTraversal) {
   EXPECT_EQ(get(port(), "/static/alias.txt").status, 200);  // a link inside the root is fine
   for (const char* bad : {"/static/../outside.txt", "/static/%2e%2e/outside.txt", "/static/css/..%2f..%2foutside.txt",
                           "/static/css%2fsite.css", "/static/hello.txt%00.png", "/static/escape.txt", "/static/.secret",
-                          "/static/css/", "/static/", "/static/nope.txt", "/static/./hello.txt", "/static/%2e/hello.txt",
-                          "/static//hello.txt", "/static/css/%5c..%5chello.txt"}) {
+                          "/static/css/", "/static/", "/static/nope.txt", "/static/./hello.txt",
+                          "/static/%2e/hello.txt", "/static//hello.txt", "/static/css/%5c..%5chello.txt"}) {
     auto r = get(port(), bad);
     EXPECT_EQ(r.status, 404) << bad;
     EXPECT_NE(r.body.find("detail"), std::string::npos) << bad;
@@ -456,13 +469,16 @@ TEST_F(Files, UnknownOrMalformedUploadIdIs404) {
 
 TEST(FilesResume, CurlResumesAnInterrupted200MiBDownload) {
   TestDatabase db;
-  Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_ADMIN_API_KEY", kKey}, {"KEEL_MAX_UPLOAD_MB", "256"}});
+  Keel k(Env{{"KEEL_DB_URL", db.url},
+             {"KEEL_AUTO_MIGRATE", "1"},
+             {"KEEL_ADMIN_API_KEY", kKey},
+             {"KEEL_MAX_UPLOAD_MB", "256"}});
   TempDir t;
   std::string src = t.path + "/src.bin", out = t.path + "/out.bin";
   ASSERT_EQ(sh("head -c 209715200 /dev/urandom > " + src).first, 0);
   std::string base = "http://127.0.0.1:" + std::to_string(k.port());
-  auto [urc, uout] = sh("curl -sS -X POST -H 'X-API-Key: " + std::string(kKey) + "' -H 'Content-Type: application/octet-stream' -T " +
-                        src + " " + base + "/api/uploads");
+  auto [urc, uout] = sh("curl -sS -X POST -H 'X-API-Key: " + std::string(kKey) +
+                        "' -H 'Content-Type: application/octet-stream' -T " + src + " " + base + "/api/uploads");
   ASSERT_EQ(urc, 0) << uout;
   auto j = json::parse(uout);
   std::string want = sh("sha256sum " + src + " | cut -d' ' -f1").second;
@@ -482,9 +498,11 @@ TEST(FilesResume, CurlResumesAnInterrupted200MiBDownload) {
 
 TEST(FilesLimits, UploadsPastTheBoundGet429) {
   TestDatabase db;
-  Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_ADMIN_API_KEY", kKey}, {"KEEL_MAX_UPLOADS", "1"}});
+  Keel k(Env{
+      {"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_ADMIN_API_KEY", kKey}, {"KEEL_MAX_UPLOADS", "1"}});
   Conn first(k.port(), 5);
-  first.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) + "\r\nContent-Length: 1000\r\n\r\nabc");
+  first.send("POST /api/uploads HTTP/1.1\r\nHost: x\r\nX-API-Key: " + std::string(kKey) +
+             "\r\nContent-Length: 1000\r\n\r\nabc");
   std::this_thread::sleep_for(milliseconds(300));
   auto second = request(k.port(), {"POST", "/api/uploads", {{"X-API-Key", kKey}}, "x"});
   ASSERT_TRUE(second);

@@ -149,9 +149,10 @@ TEST_F(JsonLimits, BookingRoutesTakeAtMost64KiB) {
   std::string chunk(40 * 1024, ' ');
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-  ASSERT_TRUE(c.send("POST /api/bookings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n" +
-                     std::string(size) + chunk + "\r\n" + size + chunk + "\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/bookings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n" +
+             std::string(size) + chunk + "\r\n" + size + chunk + "\r\n"));
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);

@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <sys/resource.h>
 
 using namespace e2e;
 using nlohmann::json;

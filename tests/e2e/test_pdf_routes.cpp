@@ -188,10 +188,10 @@ TEST_F(PdfRoutes, ConfirmationShowsEachUtf8NameAndTheFields) {
     EXPECT_TRUE(qpdf_ok(path));
     EXPECT_EQ(pages_of(path), 1);
     const std::string text = text_of(path);
-    for (const std::string& want : {name, std::string("guest@example.com"), std::string("+46 70 123 45 67"),
-                                    std::string("pending"), ref(id), std::string("2030-03-04 09:15 UTC"),
-                                    std::string("1 h 30 min"), std::string("Side entrance, please."),
-                                    std::string("Booking confirmation")}) {
+    for (const std::string& want :
+         {name, std::string("guest@example.com"), std::string("+46 70 123 45 67"), std::string("pending"), ref(id),
+          std::string("2030-03-04 09:15 UTC"), std::string("1 h 30 min"), std::string("Side entrance, please."),
+          std::string("Booking confirmation")}) {
       EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\n" << text;
     }
     EXPECT_TRUE(tmp_clean_within(*keel_, 2)) << "left in tmp after a download";
@@ -326,8 +326,8 @@ TEST_F(PdfRoutes, ConcurrentReportsQueueForTheSlots) {
   std::vector<std::future<std::optional<HttpResponse>>> futs;
   for (int i = 0; i < 5; ++i)
     futs.push_back(std::async(std::launch::async, [] {
-      return request(port(), {"GET", report_path(std::string("service=") + kReportService + "&status=confirmed"),
-                              {admin()}, ""});
+      return request(
+          port(), {"GET", report_path(std::string("service=") + kReportService + "&status=confirmed"), {admin()}, ""});
     }));
   for (auto& f : futs) {
     auto r = f.get();
@@ -347,8 +347,10 @@ TEST_F(PdfRoutes, ReportsShareATinyDatabasePool) {
   // One connection for everything: two renderings fetch their batches from
   // the blocking pool, taking turns on the connection, while a JSON route
   // uses it too. Nothing deadlocks, every answer is complete.
-  Keel k(Env{{"KEEL_DB_URL", db_->url}, {"KEEL_ADMIN_API_KEY", kAdminKey}, {"KEEL_DB_POOL_SIZE", "1"},
-          {"KEEL_DB_MAX_OVERFLOW", "0"}});
+  Keel k(Env{{"KEEL_DB_URL", db_->url},
+             {"KEEL_ADMIN_API_KEY", kAdminKey},
+             {"KEEL_DB_POOL_SIZE", "1"},
+             {"KEEL_DB_MAX_OVERFLOW", "0"}});
   std::vector<std::future<std::optional<HttpResponse>>> futs;
   for (int i = 0; i < 3; ++i)
     futs.push_back(std::async(std::launch::async, [&k] {
@@ -370,8 +372,10 @@ TEST_F(PdfRoutes, ReportsShareATinyDatabasePool) {
 // ---- failures and cleanup ------------------------------------------------------
 
 TEST_F(PdfRoutes, BusyRenderersAnswer503WithRetryAfter) {
-  Keel k(Env{{"KEEL_DB_URL", db_->url}, {"KEEL_ADMIN_API_KEY", kAdminKey}, {"KEEL_PDF_CONCURRENCY", "1"},
-          {"KEEL_PDF_WAIT_S", "0.02"}});
+  Keel k(Env{{"KEEL_DB_URL", db_->url},
+             {"KEEL_ADMIN_API_KEY", kAdminKey},
+             {"KEEL_PDF_CONCURRENCY", "1"},
+             {"KEEL_PDF_WAIT_S", "0.02"}});
   std::vector<std::future<std::optional<HttpResponse>>> futs;
   for (int i = 0; i < 4; ++i)
     futs.push_back(std::async(std::launch::async, [&k] {

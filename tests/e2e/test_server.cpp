@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
 #include <chrono>
 #include <csignal>
-#include <sys/socket.h>
 #include <future>
 #include <thread>
 
@@ -112,8 +112,9 @@ TEST_F(Server, KeepAliveServesManyRequestsOnOneConnection) {
 
 TEST_F(Server, PipelinedRequestsAreAnsweredInOrder) {
   Conn c(port());
-  ASSERT_TRUE(c.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/nope HTTP/1.1\r\nHost: x\r\n\r\n"
-                     "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Request-ID: third\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+             "GET /api/health HTTP/1.1\r\nHost: x\r\nX-Request-ID: third\r\n\r\n"));
   auto a = c.read_response(), b = c.read_response(), d = c.read_response();
   ASSERT_TRUE(a && b && d);
   EXPECT_EQ(a->status, 200);
@@ -165,8 +166,9 @@ TEST_F(Server, DeclaredBodyOverCapIs413BeforeAnyBodyByte) {
   // 1 MiB cap (KEEL_MAX_BODY_MB=1); only the header is sent.
   Conn c(port(), 5);
   auto t0 = steady_clock::now();
-  ASSERT_TRUE(c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Content-Length: 104857600\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Content-Length: 104857600\r\n\r\n"));
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -177,8 +179,9 @@ TEST_F(Server, DeclaredBodyOverCapIs413BeforeAnyBodyByte) {
 
 TEST_F(Server, ExpectContinueOverCapIs413WithoutContinue) {
   Conn c(port(), 5);
-  ASSERT_TRUE(c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Expect: 100-continue\r\nContent-Length: 5000000\r\n\r\n"));
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 413);
@@ -186,8 +189,9 @@ TEST_F(Server, ExpectContinueOverCapIs413WithoutContinue) {
 
 TEST_F(Server, ExpectContinueUnderCapGets100ThenResult) {
   Conn c(port(), 5);
-  ASSERT_TRUE(c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n"));
   char buf[64] = {};
   ssize_t n = ::recv(c.fd(), buf, sizeof buf - 1, 0);
   ASSERT_GT(n, 0);
@@ -204,8 +208,9 @@ TEST_F(Server, ChunkedBodyOverCapIs413WhileReading) {
   std::string chunk(600 * 1024, 'x');
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-  ASSERT_TRUE(c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     "Transfer-Encoding: chunked\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/_test/json_size HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: chunked\r\n\r\n"));
   c.send(size + chunk + "\r\n" + size + chunk + "\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
@@ -213,12 +218,14 @@ TEST_F(Server, ChunkedBodyOverCapIs413WhileReading) {
 }
 
 TEST_F(Server, SmallBodyIsReadWithContentLengthAndChunked) {
-  auto r = request(port(), {"POST", "/api/_test/json_size", {{"Content-Type", "application/json"}}, std::string(1000, 'a')});
+  auto r =
+      request(port(), {"POST", "/api/_test/json_size", {{"Content-Type", "application/json"}}, std::string(1000, 'a')});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->json()["bytes"], 1000);
   Conn c(port());
-  ASSERT_TRUE(c.send("POST /api/_test/stream_size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("POST /api/_test/stream_size HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   auto s = c.read_response();
   ASSERT_TRUE(s);
   EXPECT_EQ(s->status, 200);
@@ -227,8 +234,9 @@ TEST_F(Server, SmallBodyIsReadWithContentLengthAndChunked) {
 
 TEST_F(Server, UnreadSmallBodyIsDrainedAndConnectionKept) {
   Conn c(port());
-  ASSERT_TRUE(c.send("GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
-                     "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send("GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
+             "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
   auto a = c.read_response(), b = c.read_response();
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->status, 200);
@@ -333,9 +341,12 @@ TEST_F(Server, BadIntPathParamIs422LikeFastApi) {
 }
 
 TEST_F(Server, CorsPreflightAndSimpleRequest) {
-  auto pre = request(port(), {"OPTIONS", "/api/health",
-                              {{"Origin", "https://app.example"}, {"Access-Control-Request-Method", "GET"},
-                               {"Access-Control-Request-Headers", "x-api-key"}}, ""});
+  auto pre = request(port(), {"OPTIONS",
+                              "/api/health",
+                              {{"Origin", "https://app.example"},
+                               {"Access-Control-Request-Method", "GET"},
+                               {"Access-Control-Request-Headers", "x-api-key"}},
+                              ""});
   ASSERT_TRUE(pre);
   EXPECT_EQ(pre->status, 204);
   EXPECT_EQ(pre->header("Access-Control-Allow-Origin").value_or(""), "https://app.example");
@@ -344,8 +355,9 @@ TEST_F(Server, CorsPreflightAndSimpleRequest) {
   EXPECT_EQ(simple.header("Access-Control-Allow-Origin").value_or(""), "https://app.example");
   auto other = get(port(), "/api/health", {{"Origin", "https://evil.example"}});
   EXPECT_FALSE(other.header("Access-Control-Allow-Origin"));
-  auto bad = request(port(), {"OPTIONS", "/api/health",
-                              {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}}, ""});
+  auto bad = request(
+      port(),
+      {"OPTIONS", "/api/health", {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}}, ""});
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
 }
@@ -440,13 +452,33 @@ TEST(ServerConfig, BadValueIsOneLineNamingTheVariableAndExit2) {
 TEST(ServerConfig, HelpListsEveryVariableAndVersionPrints) {
   auto [code, out] = Keel::run({"--help"});
   EXPECT_EQ(code, 0);
-  for (const char* v : {"KEEL_HOST", "KEEL_PORT", "KEEL_THREADS", "KEEL_DATA_DIR", "KEEL_STATIC_DIR", "KEEL_DB_URL",
-                        "KEEL_DB_POOL_SIZE", "KEEL_DB_MAX_OVERFLOW", "KEEL_DB_POOL_TIMEOUT_S", "KEEL_DB_POOL_RECYCLE_S",
-                        "KEEL_ADMIN_API_KEY", "KEEL_MAX_BODY_MB", "KEEL_MAX_UPLOAD_MB", "KEEL_UPLOAD_CHUNK_KB",
-                        "KEEL_MEMORY_LIMIT_MB", "KEEL_MEMORY_WARN_PERCENT", "KEEL_MEMORY_REJECT_PERCENT",
-                        "KEEL_LOG_LEVEL", "KEEL_LOG_FORMAT", "KEEL_HEADER_TIMEOUT_S", "KEEL_IDLE_TIMEOUT_S",
-                        "KEEL_SHUTDOWN_GRACE_S", "KEEL_CORS_ORIGINS", "KEEL_MAX_CONNECTIONS", "KEEL_MAX_UPLOADS",
-                        "KEEL_PDF_CONCURRENCY", "KEEL_AUTO_MIGRATE"})
+  for (const char* v : {"KEEL_HOST",
+                        "KEEL_PORT",
+                        "KEEL_THREADS",
+                        "KEEL_DATA_DIR",
+                        "KEEL_STATIC_DIR",
+                        "KEEL_DB_URL",
+                        "KEEL_DB_POOL_SIZE",
+                        "KEEL_DB_MAX_OVERFLOW",
+                        "KEEL_DB_POOL_TIMEOUT_S",
+                        "KEEL_DB_POOL_RECYCLE_S",
+                        "KEEL_ADMIN_API_KEY",
+                        "KEEL_MAX_BODY_MB",
+                        "KEEL_MAX_UPLOAD_MB",
+                        "KEEL_UPLOAD_CHUNK_KB",
+                        "KEEL_MEMORY_LIMIT_MB",
+                        "KEEL_MEMORY_WARN_PERCENT",
+                        "KEEL_MEMORY_REJECT_PERCENT",
+                        "KEEL_LOG_LEVEL",
+                        "KEEL_LOG_FORMAT",
+                        "KEEL_HEADER_TIMEOUT_S",
+                        "KEEL_IDLE_TIMEOUT_S",
+                        "KEEL_SHUTDOWN_GRACE_S",
+                        "KEEL_CORS_ORIGINS",
+                        "KEEL_MAX_CONNECTIONS",
+                        "KEEL_MAX_UPLOADS",
+                        "KEEL_PDF_CONCURRENCY",
+                        "KEEL_AUTO_MIGRATE"})
     EXPECT_NE(out.find(v), std::string::npos) << v;
   auto [vcode, vout] = Keel::run({"--version"});
   EXPECT_EQ(vcode, 0);

@@ -65,8 +65,7 @@ TEST_F(Framing, HeaderOverTheLimitIs431UnlessTheTargetIsLong) {
       {"a target over 8 KiB in a header under 16 KiB",
        "GET /api/health?x=" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
       {"a target over 8 KiB in a header over 16 KiB",
-       "GET /api/health?x=" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n" + field("X-Big", 9000) + "\r\n",
-       414},
+       "GET /api/health?x=" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n" + field("X-Big", 9000) + "\r\n", 414},
       {"a target over 16 KiB", "GET /api/health?x=" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414},
   };
   for (const auto& t : cases) expect_refused(port(), t);
@@ -83,9 +82,9 @@ TEST_F(Framing, HostIsRequiredOnceIn11) {
   };
   for (const auto& t : cases) expect_refused(port(), t);
   // HTTP/1.0 needs none; host:port and an empty Host are valid.
-  for (const char* ok : {"GET /api/health HTTP/1.0\r\n\r\n", "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n",
-                         "GET /api/health HTTP/1.1\r\nHost: [::1]:80\r\n\r\n",
-                         "GET /api/health HTTP/1.1\r\nHost:\r\n\r\n"}) {
+  for (const char* ok :
+       {"GET /api/health HTTP/1.0\r\n\r\n", "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n",
+        "GET /api/health HTTP/1.1\r\nHost: [::1]:80\r\n\r\n", "GET /api/health HTTP/1.1\r\nHost:\r\n\r\n"}) {
     Conn c(port());
     c.send(ok);
     auto r = c.read_response();
@@ -109,8 +108,7 @@ TEST_F(Framing, TransferEncodingOtherThanAFinalChunkedIsRefusedAndClosed) {
       {"chunked then Content-Length", head + "Transfer-Encoding: chunked\r\nContent-Length: 15\r\n\r\n" + body, 400},
       {"Content-Length then chunked", head + "Content-Length: 15\r\nTransfer-Encoding: chunked\r\n\r\n" + body, 400},
       {"gzip and Content-Length", head + "Transfer-Encoding: gzip\r\nContent-Length: 15\r\n\r\n" + body, 400},
-      {"chunked in HTTP/1.0",
-       "POST /api/_test/stream_size HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + body, 400},
+      {"chunked in HTTP/1.0", "POST /api/_test/stream_size HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + body, 400},
   };
   for (const auto& t : cases) expect_refused(port(), t);
   // The one accepted form still works.

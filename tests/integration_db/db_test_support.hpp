@@ -7,17 +7,17 @@
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
 
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <gtest/gtest.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <cppconn/statement.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -102,9 +102,7 @@ class DbTest : public ::testing::Test {
     try {
       auto c = connect(admin_);
       exec(*c, "DROP DATABASE IF EXISTS " + db_name_);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "dropping " << db_name_ << ": " << e.what();
-    }
+    } catch (const std::exception& e) { ADD_FAILURE() << "dropping " << db_name_ << ": " << e.what(); }
   }
 
   // Sessions (other than the caller's) connected to this test's database.

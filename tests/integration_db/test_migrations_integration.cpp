@@ -1,10 +1,10 @@
 // keel::db migrations against a real MariaDB, and the shipped schema.
 #include "db_test_support.hpp"
+#include "services/crypto/sha256.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
 #include "services/db/migrations.hpp"
 #include "services/db/pool.hpp"
-#include "services/crypto/sha256.hpp"
 
 #include <cppconn/exception.h>
 
@@ -25,9 +25,7 @@ std::vector<std::string> names(const std::vector<EmbeddedMigration>& ms) {
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const MigrationError& e) {
-    return e.what();
-  }
+  } catch (const MigrationError& e) { return e.what(); }
   return "";
 }
 
@@ -83,8 +81,9 @@ TEST_F(MigrationsTest, ChangedAppliedMigrationIsAnError) {
   EXPECT_EQ(error_of([&] { apply_pending(*c, v2); }), "migration 0001_init.sql was changed after it was applied");
   EXPECT_EQ(error_of([&] { pending(*c, v2); }), "migration 0001_init.sql was changed after it was applied");
   // Nothing ran.
-  EXPECT_EQ(query_string(*c, "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
-                             "AND TABLE_NAME = 'a' AND COLUMN_NAME = 'x'"),
+  EXPECT_EQ(query_string(*c,
+                         "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                         "AND TABLE_NAME = 'a' AND COLUMN_NAME = 'x'"),
             "int");
 }
 
@@ -105,8 +104,9 @@ TEST_F(MigrationsTest, FailedMigrationIsNotRecordedAndNamesTheStatement) {
   EXPECT_NE(msg.find("migration 0001_a.sql failed at statement 2 of 2"), std::string::npos) << msg;
   EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM schema_migrations"), 0);
   // DDL auto-commits: the first table exists; the fixed file (idempotent) passes.
-  EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
-                          "TABLE_NAME = 'a'"),
+  EXPECT_EQ(query_int(*c,
+                      "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+                      "TABLE_NAME = 'a'"),
             1);
   std::vector<EmbeddedMigration> fixed = {
       {"0001_a.sql", "CREATE TABLE IF NOT EXISTS a (x INT);\nCREATE TABLE b (x INT);\n"}};
@@ -159,9 +159,7 @@ TEST_F(MigrationsTest, SchemaEnforcesItsRules) {
          "VALUES ('B', 'b@example.com', 'massage', '2030-01-03 10:00:00', '2030-01-03 11:00:00', 60, " +
              hash + ")");
     ADD_FAILURE() << "duplicate token hash accepted";
-  } catch (const sql::SQLException& e) {
-    EXPECT_EQ(e.getErrorCode(), 1062);
-  }
+  } catch (const sql::SQLException& e) { EXPECT_EQ(e.getErrorCode(), 1062); }
   // ends_at must be starts_at + duration.
   try {
     exec(*c,
@@ -179,17 +177,16 @@ TEST_F(MigrationsTest, SchemaEnforcesItsRules) {
          "VALUES ('D', 'd@example.com', 'massage', '2030-01-05 10:00:00', '2030-01-05 11:00:00', 60, "
          "UNHEX(SHA2('token-3', 256)), REPEAT('é', 2001))");
     ADD_FAILURE() << "long notes accepted";
-  } catch (const sql::SQLException& e) {
-    EXPECT_EQ(e.getErrorCode(), 4025);
-  }
+  } catch (const sql::SQLException& e) { EXPECT_EQ(e.getErrorCode(), 4025); }
   // Uploads: case-sensitive ids, FK ON DELETE SET NULL.
   const auto booking = query_int(*c, "SELECT id FROM bookings");
-  exec(*c, "INSERT INTO uploads (id, booking_id, filename, content_type, size, sha256, storage_path, metadata) VALUES "
-           "('AbC_-123456789012345678', " +
-               std::to_string(booking) +
-               ", 'a.pdf', 'application/pdf', 10, REPEAT('0', 64), 'ab/abc', '{\"k\": 1}')");
-  exec(*c, "INSERT INTO uploads (id, filename, content_type, size, sha256, storage_path) VALUES "
-           "('abc_-123456789012345678', 'b.pdf', 'application/pdf', 10, REPEAT('0', 64), 'ab/abd')");
+  exec(*c,
+       "INSERT INTO uploads (id, booking_id, filename, content_type, size, sha256, storage_path, metadata) VALUES "
+       "('AbC_-123456789012345678', " +
+           std::to_string(booking) + ", 'a.pdf', 'application/pdf', 10, REPEAT('0', 64), 'ab/abc', '{\"k\": 1}')");
+  exec(*c,
+       "INSERT INTO uploads (id, filename, content_type, size, sha256, storage_path) VALUES "
+       "('abc_-123456789012345678', 'b.pdf', 'application/pdf', 10, REPEAT('0', 64), 'ab/abd')");
   EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM uploads WHERE id = 'abc_-123456789012345678'"), 1);
   exec(*c, "DELETE FROM bookings");
   EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM uploads WHERE booking_id IS NULL"), 2);

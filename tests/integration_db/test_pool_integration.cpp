@@ -4,9 +4,9 @@
 #include "services/db/errors.hpp"
 #include "services/db/pool.hpp"
 
+#include <cppconn/exception.h>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <cppconn/exception.h>
 
 #include <atomic>
 #include <mutex>
@@ -25,9 +25,7 @@ template <class T>
 awaitable<std::exception_ptr> failure_of(awaitable<T> aw) {
   try {
     co_await std::move(aw);
-  } catch (...) {
-    co_return std::current_exception();
-  }
+  } catch (...) { co_return std::current_exception(); }
   co_return nullptr;
 }
 
@@ -36,9 +34,7 @@ bool is(const std::exception_ptr& e) {
   if (!e) return false;
   try {
     std::rethrow_exception(e);
-  } catch (const E&) {
-    return true;
-  } catch (...) {
+  } catch (const E&) { return true; } catch (...) {
     return false;
   }
 }
@@ -48,12 +44,9 @@ bool is(const std::exception_ptr& e) {
 int sql_errno(const std::exception_ptr& e) {
   try {
     if (e) std::rethrow_exception(e);
-  } catch (const sql::SQLException& x) {
-    return x.getErrorCode();
-  } catch (const DbUnavailable& x) {
+  } catch (const sql::SQLException& x) { return x.getErrorCode(); } catch (const DbUnavailable& x) {
     return x.driver_code;
-  } catch (...) {
-  }
+  } catch (...) {}
   return 0;
 }
 
@@ -487,9 +480,7 @@ TEST_F(PoolTest, ServerDownIsDbUnavailableAndRestartMidRunRecovers) {
                     std::lock_guard lock(mu);
                     try {
                       std::rethrow_exception(e);
-                    } catch (const std::exception& x) {
-                      other_what = x.what();
-                    }
+                    } catch (const std::exception& x) { other_what = x.what(); }
                   }
                   co_await sleep_for(5ms);
                 }

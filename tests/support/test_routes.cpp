@@ -60,7 +60,8 @@ void register_test_routes(Router& router, AppContext& ctx) {
     ctx.require_db();
     auto id = co_await ctx.db->run([ms](sql::Connection& c) {
       std::unique_ptr<sql::Statement> st(c.createStatement());
-      std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT CONNECTION_ID(), SLEEP(" + std::to_string(ms / 1000.0) + ")"));
+      std::unique_ptr<sql::ResultSet> rs(
+          st->executeQuery("SELECT CONNECTION_ID(), SLEEP(" + std::to_string(ms / 1000.0) + ")"));
       rs->next();
       return rs->getInt64(1);
     });

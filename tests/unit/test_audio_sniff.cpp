@@ -46,11 +46,26 @@ std::vector<Case> cases() {
       {"ogg", "OggS\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x3A\x1B"s, "audio/ogg"},
       {"flac", "fLaC\x00\x00\x00\x22\x10\x00\x10\x00"s, "audio/flac"},
       // MP4 family
-      {"m4a", "\x00\x00\x00\x20" "ftypM4A \x00\x00\x00\x00"s, "audio/mp4"},
-      {"m4b", "\x00\x00\x00\x20" "ftypM4B \x00\x00\x02\x00"s, "audio/mp4"},
-      {"mp42", "\x00\x00\x00\x18" "ftypmp42\x00\x00\x00\x00"s, "audio/mp4"},
-      {"isom", "\x00\x00\x00\x1C" "ftypisom\x00\x00\x02\x00"s, "audio/mp4"},
-      {"dash", "\x00\x00\x00\x18" "ftypdash"s, "audio/mp4"},
+      {"m4a",
+       "\x00\x00\x00\x20"
+       "ftypM4A \x00\x00\x00\x00"s,
+       "audio/mp4"},
+      {"m4b",
+       "\x00\x00\x00\x20"
+       "ftypM4B \x00\x00\x02\x00"s,
+       "audio/mp4"},
+      {"mp42",
+       "\x00\x00\x00\x18"
+       "ftypmp42\x00\x00\x00\x00"s,
+       "audio/mp4"},
+      {"isom",
+       "\x00\x00\x00\x1C"
+       "ftypisom\x00\x00\x02\x00"s,
+       "audio/mp4"},
+      {"dash",
+       "\x00\x00\x00\x18"
+       "ftypdash"s,
+       "audio/mp4"},
       // WebM / Matroska
       {"webm", "\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01\x42\xF7\x81\x01\x42\xF2\x81"s, "audio/webm"},
       {"ebml only", "\x1A\x45\xDF\xA3"s, "audio/webm"},
@@ -65,8 +80,14 @@ std::vector<Case> cases() {
       {"jpeg", bytes({0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F'}), nullopt},
       {"gif", "GIF89a\x01\x00\x01\x00"s, nullopt},
       {"zip", "PK\x03\x04\x14\x00\x00\x00"s, nullopt},
-      {"avi", "RIFF\x00\x10\x00\x00" "AVI LIST"s, nullopt},
-      {"webp", "RIFF\x00\x10\x00\x00" "WEBPVP8 "s, nullopt},
+      {"avi",
+       "RIFF\x00\x10\x00\x00"
+       "AVI LIST"s,
+       nullopt},
+      {"webp",
+       "RIFF\x00\x10\x00\x00"
+       "WEBPVP8 "s,
+       nullopt},
       {"riff truncated", "RIFF\x24\x08\x00\x00WAV"s, nullopt},
       {"riff only", "RIFF", nullopt},
       {"ID3 text", "ID3 tags are metadata", nullopt},
@@ -80,20 +101,27 @@ std::vector<Case> cases() {
       {"version reserved", bytes({0xFF, 0xEB, 0x90, 0x64}), nullopt},
       {"bad bitrate", bytes({0xFF, 0xFB, 0xF0, 0x64}), nullopt},
       {"reserved sample rate", bytes({0xFF, 0xFB, 0x9C, 0x64}), nullopt},
-      {"utf-16le bom", "\xFF\xFEH\x00" "e\x00l\x00"s, nullopt},
+      {"utf-16le bom",
+       "\xFF\xFEH\x00"
+       "e\x00l\x00"s,
+       nullopt},
       {"ogg truncated", "Ogg", nullopt},
       {"flac lowercase", "flac\x00\x00\x00\x22"s, nullopt},
       {"ftyp at 0", "ftypM4A \x00\x00\x00\x00"s, nullopt},
-      {"ftyp truncated", "\x00\x00\x00\x20" "fty"s, nullopt},
+      {"ftyp truncated",
+       "\x00\x00\x00\x20"
+       "fty"s,
+       nullopt},
       {"ebml truncated", "\x1A\x45\xDF"s, nullopt},
-      {"elf", "\x7F" "ELF\x02\x01\x01\x00"s, nullopt},
+      {"elf",
+       "\x7F"
+       "ELF\x02\x01\x01\x00"s,
+       nullopt},
   };
 }
 
 TEST(AudioSniff, Table) {
-  for (const Case& c : cases()) {
-    EXPECT_EQ(sniff_audio(c.head), c.expected) << c.name;
-  }
+  for (const Case& c : cases()) { EXPECT_EQ(sniff_audio(c.head), c.expected) << c.name; }
 }
 
 TEST(AudioSniff, OnlyTheFirstKSniffBytesMatter) {
@@ -117,7 +145,9 @@ TEST(AudioSniff, EveryPrefixOfAShortHeaderIsSafe) {
   const std::string wav = "RIFF\x24\x08\x00\x00WAVEfmt "s;
   for (std::size_t n = 0; n < 12; ++n) EXPECT_EQ(sniff_audio(std::string_view(wav).substr(0, n)), std::nullopt) << n;
   EXPECT_EQ(sniff_audio(std::string_view(wav).substr(0, 12)), "audio/wav");
-  const std::string m4a = "\x00\x00\x00\x20" "ftypM4A "s;
+  const std::string m4a =
+      "\x00\x00\x00\x20"
+      "ftypM4A "s;
   for (std::size_t n = 0; n < 8; ++n) EXPECT_EQ(sniff_audio(std::string_view(m4a).substr(0, n)), std::nullopt) << n;
   EXPECT_EQ(sniff_audio(std::string_view(m4a).substr(0, 8)), "audio/mp4");
 }

@@ -21,10 +21,10 @@ TEST(BodyLimit, DeclaredLengthAgainstTheRouteCapTable) {
     bool refused;
   };
   const Case cases[] = {
-      {BodyKind::json, 0, 1000, false},     {BodyKind::json, 0, 1001, true},
-      {BodyKind::json, 100, 100, false},    {BodyKind::json, 100, 101, true},
-      {BodyKind::json, 2000, 1000, false},  {BodyKind::json, 2000, 1001, true},  // the ceiling still holds
-      {BodyKind::none, 100, 101, true},     {BodyKind::stream, 0, 5000, false},
+      {BodyKind::json, 0, 1000, false},    {BodyKind::json, 0, 1001, true},
+      {BodyKind::json, 100, 100, false},   {BodyKind::json, 100, 101, true},
+      {BodyKind::json, 2000, 1000, false}, {BodyKind::json, 2000, 1001, true},  // the ceiling still holds
+      {BodyKind::none, 100, 101, true},    {BodyKind::stream, 0, 5000, false},
       {BodyKind::stream, 0, 5001, true},
   };
   for (const auto& c : cases) {
@@ -37,7 +37,8 @@ TEST(BodyLimit, DeclaredLengthAgainstTheRouteCapTable) {
     req.body = &body;
     req.route = &route;
     auto answer = guard(req);
-    ASSERT_EQ(answer.has_value(), c.refused) << static_cast<int>(c.kind) << " cap " << c.route_cap << " length " << c.length;
+    ASSERT_EQ(answer.has_value(), c.refused)
+        << static_cast<int>(c.kind) << " cap " << c.route_cap << " length " << c.length;
     if (answer) {
       EXPECT_EQ(answer->status, 413);
       EXPECT_EQ(body.done(), false);  // nothing read

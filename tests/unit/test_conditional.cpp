@@ -18,12 +18,12 @@ TEST(EntityTag, Parse) {
     bool weak;
     const char* opaque;
   };
-  for (const Case& c : {Case{"W/\"etag-1\"", true, true, "\"etag-1\""}, Case{"\"etag-2\"", true, false, "\"etag-2\""},
-                        Case{"\"\"", true, false, "\"\""}, Case{"", false, false, ""}, Case{"W/", false, false, ""},
-                        Case{"W/\"truc", false, false, ""}, Case{"w/\"case-sensitive\"", false, false, ""},
-                        Case{"\"spaced etag\"", false, false, ""}, Case{"etag", false, false, ""},
-                        Case{"\"a\" ", false, false, ""}, Case{"\"a\"\"b\"", false, false, ""},
-                        Case{"\"\xC3\xA9\"", true, false, "\"\xC3\xA9\""}}) {
+  for (const Case& c :
+       {Case{"W/\"etag-1\"", true, true, "\"etag-1\""}, Case{"\"etag-2\"", true, false, "\"etag-2\""},
+        Case{"\"\"", true, false, "\"\""}, Case{"", false, false, ""}, Case{"W/", false, false, ""},
+        Case{"W/\"truc", false, false, ""}, Case{"w/\"case-sensitive\"", false, false, ""},
+        Case{"\"spaced etag\"", false, false, ""}, Case{"etag", false, false, ""}, Case{"\"a\" ", false, false, ""},
+        Case{"\"a\"\"b\"", false, false, ""}, Case{"\"\xC3\xA9\"", true, false, "\"\xC3\xA9\""}}) {
     const auto tag = hf::parse_entity_tag(c.in);
     ASSERT_EQ(tag.has_value(), c.ok) << c.in;
     if (tag) {
@@ -163,15 +163,15 @@ TEST(IfRange, Table) {
   const hf::Validators strong{"\"A\"", kModTime};
   const hf::Validators weak{"W/\"A\"", kModTime};
   EXPECT_TRUE(hf::if_range_allows_range("", strong));
-  EXPECT_TRUE(hf::if_range_allows_range("\"A\"", strong));                     // range_match
-  EXPECT_FALSE(hf::if_range_allows_range("\"B\"", strong));                    // range_no_match
-  EXPECT_FALSE(hf::if_range_allows_range("W/\"A\"", weak));                    // range_match_weak_etag
+  EXPECT_TRUE(hf::if_range_allows_range("\"A\"", strong));   // range_match
+  EXPECT_FALSE(hf::if_range_allows_range("\"B\"", strong));  // range_no_match
+  EXPECT_FALSE(hf::if_range_allows_range("W/\"A\"", weak));  // range_match_weak_etag
   EXPECT_FALSE(hf::if_range_allows_range("W/\"A\"", strong));
   EXPECT_FALSE(hf::if_range_allows_range("\"A\"", weak));
-  EXPECT_TRUE(hf::if_range_allows_range(kModStr, strong));                     // range_with_modtime
+  EXPECT_TRUE(hf::if_range_allows_range(kModStr, strong));  // range_with_modtime
   EXPECT_TRUE(hf::if_range_allows_range("Wed Jun 25 17:12:18 2014", strong));
-  EXPECT_FALSE(hf::if_range_allows_range(kAfter, strong));                     // range_with_modtime_mismatch
-  EXPECT_FALSE(hf::if_range_allows_range(kBefore, strong));                    // not "not after": exact
+  EXPECT_FALSE(hf::if_range_allows_range(kAfter, strong));   // range_with_modtime_mismatch
+  EXPECT_FALSE(hf::if_range_allows_range(kBefore, strong));  // not "not after": exact
   EXPECT_FALSE(hf::if_range_allows_range(kModStr, hf::Validators{"\"A\"", std::nullopt}));
   EXPECT_FALSE(hf::if_range_allows_range("garbage", strong));
   EXPECT_FALSE(hf::if_range_allows_range("\"A\", \"B\"", strong));

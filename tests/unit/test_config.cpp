@@ -11,9 +11,7 @@ Invocation parse(std::vector<std::string> args, std::map<std::string, std::strin
 std::string error_of(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
   try {
     parse(std::move(args), std::move(env));
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
+  } catch (const ConfigError& e) { return e.what(); }
   return "";
 }
 }  // namespace
@@ -41,8 +39,9 @@ TEST(Config, DefaultsMatchTheDesign) {
 }
 
 TEST(Config, EnvironmentAndFlagsWithFlagWinning) {
-  auto inv = parse({"--port", "9001", "--max-body-mb=2"}, {{"KEEL_PORT", "9000"}, {"KEEL_THREADS", "3"},
-                                                           {"KEEL_CORS_ORIGINS", " https://a.example , https://b.example"}});
+  auto inv = parse(
+      {"--port", "9001", "--max-body-mb=2"},
+      {{"KEEL_PORT", "9000"}, {"KEEL_THREADS", "3"}, {"KEEL_CORS_ORIGINS", " https://a.example , https://b.example"}});
   EXPECT_EQ(inv.config.port, 9001u);
   EXPECT_EQ(inv.config.threads, 3u);
   EXPECT_EQ(inv.config.max_body_bytes, 2ull << 20);
@@ -83,7 +82,8 @@ TEST(Config, BadValuesNameTheVariable) {
   };
   for (const auto& c : cases) {
     std::string err = error_of(c.args, c.env);
-    EXPECT_NE(err.find(c.names), std::string::npos) << "expected an error naming " << c.names << ", got '" << err << "'";
+    EXPECT_NE(err.find(c.names), std::string::npos)
+        << "expected an error naming " << c.names << ", got '" << err << "'";
     EXPECT_EQ(err.find('\n'), std::string::npos) << err;
   }
 }

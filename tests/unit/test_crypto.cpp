@@ -7,8 +7,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "services/crypto/constant_time.hpp"
 #include "http/random_id.hpp"
+#include "services/crypto/constant_time.hpp"
 #include "services/crypto/sha256.hpp"
 
 namespace {
@@ -80,8 +80,8 @@ TEST(Sha256, MovableNotCopyable) {
 
 bool url_safe(const std::string& s) {
   for (const char ch : s) {
-    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-                    ch == '_';
+    const bool ok =
+        (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
     if (!ok) return false;
   }
   return true;

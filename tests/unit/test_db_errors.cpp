@@ -22,9 +22,7 @@ std::string translated(std::exception_ptr error) {
     return "DbUnavailable " + std::to_string(e.driver_code);
   } catch (const sql::SQLException& e) {
     return "SQLException " + std::to_string(e.getErrorCode());
-  } catch (const std::exception& e) {
-    return std::string("other ") + e.what();
-  }
+  } catch (const std::exception& e) { return std::string("other ") + e.what(); }
   return "nothing thrown";
 }
 
@@ -91,9 +89,7 @@ TEST(DbErrorResponse, KeelsOwnTypesAreRetryable503s) {
     std::optional<Response> r;
     try {
       std::rethrow_exception(c.error);
-    } catch (const std::exception& e) {
-      r = db_error_response(e, req);
-    }
+    } catch (const std::exception& e) { r = db_error_response(e, req); }
     if (c.status == 0) {
       EXPECT_FALSE(r.has_value()) << c.detail;
       continue;

@@ -1,6 +1,6 @@
+#include "services/crypto/sha256.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
-#include "services/crypto/sha256.hpp"
 
 #include <gtest/gtest.h>
 
@@ -60,9 +60,7 @@ TEST(DbSplitStatements, EmbeddedMigrationsSplitCleanly) {
         while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
         const auto first = line.find_first_not_of(' ');
         const bool comment = first != std::string::npos && (line.compare(first, 2, "--") == 0 || line[first] == '#');
-        if (!comment) {
-          EXPECT_FALSE(!line.empty() && line.back() == ';') << m.name << ": " << line;
-        }
+        if (!comment) { EXPECT_FALSE(!line.empty() && line.back() == ';') << m.name << ": " << line; }
         if (nl == std::string::npos) break;
         pos = nl + 1;
       }
@@ -95,9 +93,7 @@ TEST(DbMigrationPlan, ChangedChecksumIsAnError) {
   try {
     plan_migrations(applied, kAvailable);
     FAIL() << "no error";
-  } catch (const MigrationError& e) {
-    EXPECT_STREQ(e.what(), "migration 0001_a.sql was changed after it was applied");
-  }
+  } catch (const MigrationError& e) { EXPECT_STREQ(e.what(), "migration 0001_a.sql was changed after it was applied"); }
 }
 
 TEST(DbMigrationPlan, RecordedButMissingIsAnError) {

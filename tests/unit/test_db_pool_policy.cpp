@@ -172,7 +172,7 @@ TEST(DbPoolPolicy, ServerRestartMakesOlderConnectionsStale) {
   EXPECT_EQ(p.staleness(ConnMeta{t0, 1'700'000'499}, t0), Staleness::fresh);  // within jitter
   EXPECT_EQ(p.staleness(ConnMeta{t0, 1'700'000'500}, t0), Staleness::fresh);
   EXPECT_EQ(p.staleness(ConnMeta{t0, 0}, t0), Staleness::fresh);  // unknown start: pre-ping decides
-  EXPECT_FALSE(p.note_server_start(1'700'000'000));                 // a late report of the old server
+  EXPECT_FALSE(p.note_server_start(1'700'000'000));               // a late report of the old server
   EXPECT_EQ(p.known_server_start(), 1'700'000'500);
 }
 
@@ -193,9 +193,9 @@ TEST(DbPoolPolicy, CloseHandsOutIdleAndRefusesCheckouts) {
   auto a = open_new(p, "a");
   auto b = open_new(p, "b");
   auto c = open_new(p, "c");
-  EXPECT_TRUE(p.release(std::move(c), t0).to_close);  // overflow: closed
+  EXPECT_TRUE(p.release(std::move(c), t0).to_close);   // overflow: closed
   EXPECT_FALSE(p.release(std::move(a), t0).to_close);  // kept idle
-  const WaiterId w = p.enqueue();  // (a waiter queued earlier, say)
+  const WaiterId w = p.enqueue();                      // (a waiter queued earlier, say)
   auto [idle, waiters] = p.close();
   ASSERT_EQ(idle.size(), 1u);
   EXPECT_EQ(idle[0], "a");

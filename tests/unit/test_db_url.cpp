@@ -49,11 +49,11 @@ TEST(DbUrl, BracketedIpv6) {
 }
 
 TEST(DbUrl, RejectsBadInput) {
-  for (const char* bad : {"", "mysql://", "postgres://u:p@h/db", "mysql://h:3306/db", "mysql://:p@h/db",
-                          "mysql://u:p@/db", "mysql://u:p@h:/db", "mysql://u:p@h:0/db", "mysql://u:p@h:65536/db",
-                          "mysql://u:p@h:33a/db", "mysql://u:p@h/db?ssl=1", "mysql://u:p@h/db#x",
-                          "mysql://u:p@h/a/b", "mysql://u:p%4@h/db", "mysql://u:p%zz@h/db", "mysql://u:p@::1/db",
-                          "mysql://u:p@[::1/db", "mysql://u:p@[::1]x/db"}) {
+  for (const char* bad :
+       {"", "mysql://", "postgres://u:p@h/db", "mysql://h:3306/db", "mysql://:p@h/db", "mysql://u:p@/db",
+        "mysql://u:p@h:/db", "mysql://u:p@h:0/db", "mysql://u:p@h:65536/db", "mysql://u:p@h:33a/db",
+        "mysql://u:p@h/db?ssl=1", "mysql://u:p@h/db#x", "mysql://u:p@h/a/b", "mysql://u:p%4@h/db",
+        "mysql://u:p%zz@h/db", "mysql://u:p@::1/db", "mysql://u:p@[::1/db", "mysql://u:p@[::1]x/db"}) {
     EXPECT_FALSE(parse_db_url(bad).has_value()) << bad;
   }
 }

@@ -159,9 +159,11 @@ TEST(FilePlan, MultipartBodyIsExact) {
   EXPECT_EQ(plan.status, 206);
   const std::string want = "--" + kBoundary +
                            "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 1-2/11\r\n\r\n12"
-                           "\r\n--" + kBoundary +
+                           "\r\n--" +
+                           kBoundary +
                            "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 8-10/11\r\n\r\n89\n"
-                           "\r\n--" + kBoundary + "--\r\n";
+                           "\r\n--" +
+                           kBoundary + "--\r\n";
   EXPECT_EQ(render(plan), want);
   EXPECT_EQ(plan.content_length, want.size());
   EXPECT_EQ(plan.header("Content-Length"), std::to_string(want.size()));

@@ -41,8 +41,9 @@ TEST(UploadNames, FromHeaders) {
                 "attachment; filename=\"fallback.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt")
                 .value_or(""),
             "\xe2\x82\xac rates.txt");
-  EXPECT_EQ(uploads::filename_from_content_disposition("attachment; filename*=utf-8''x.txt; filename=\"y.txt\"").value_or(""),
-            "x.txt");
+  EXPECT_EQ(
+      uploads::filename_from_content_disposition("attachment; filename*=utf-8''x.txt; filename=\"y.txt\"").value_or(""),
+      "x.txt");
   EXPECT_EQ(uploads::filename_from_content_disposition("attachment; filename=\"semi;colon.txt\"").value_or(""),
             "semi;colon.txt");
   EXPECT_FALSE(uploads::filename_from_content_disposition("attachment"));
@@ -52,9 +53,7 @@ TEST(UploadNames, NamesThatAreNotUtf8AreRefused) {
   auto status = [](auto&& call) {
     try {
       call();
-    } catch (const HttpError& e) {
-      return e.status;
-    }
+    } catch (const HttpError& e) { return e.status; }
     return 0;
   };
   for (const char* x : {"a%C0%80b.txt", "%C0%AFx.txt", "%E0%80%80", "%F0%80%80%80", "%ED%A0%80.txt", "%ED%BF%BF",
@@ -91,16 +90,22 @@ TEST(BookingRules, Transitions) {
   EXPECT_TRUE(transition_allowed("pending", "cancelled"));
   EXPECT_TRUE(transition_allowed("confirmed", "completed"));
   EXPECT_TRUE(transition_allowed("confirmed", "cancelled"));
-  for (auto [from, to] : std::vector<std::pair<const char*, const char*>>{
-           {"pending", "completed"}, {"pending", "pending"}, {"confirmed", "pending"}, {"completed", "cancelled"},
-           {"completed", "confirmed"}, {"cancelled", "pending"}, {"cancelled", "confirmed"}, {"cancelled", "cancelled"}})
+  for (auto [from, to] : std::vector<std::pair<const char*, const char*>>{{"pending", "completed"},
+                                                                          {"pending", "pending"},
+                                                                          {"confirmed", "pending"},
+                                                                          {"completed", "cancelled"},
+                                                                          {"completed", "confirmed"},
+                                                                          {"cancelled", "pending"},
+                                                                          {"cancelled", "confirmed"},
+                                                                          {"cancelled", "cancelled"}})
     EXPECT_FALSE(transition_allowed(from, to)) << from << " -> " << to;
 }
 
 TEST(BookingRules, SqlDatetimeRoundTrip) {
   EXPECT_EQ(bookings::to_sql_datetime(0), "1970-01-01 00:00:00");
-  EXPECT_EQ(bookings::from_sql_datetime("2026-12-01 08:30:00").value_or(-1),
-            bookings::from_sql_datetime(bookings::to_sql_datetime(*bookings::from_sql_datetime("2026-12-01 08:30:00"))));
+  EXPECT_EQ(
+      bookings::from_sql_datetime("2026-12-01 08:30:00").value_or(-1),
+      bookings::from_sql_datetime(bookings::to_sql_datetime(*bookings::from_sql_datetime("2026-12-01 08:30:00"))));
   EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00.123"), "2026-12-01T08:30:00.123Z");
   EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00.842000"), "2026-12-01T08:30:00.842Z");
   EXPECT_EQ(bookings::sql_to_iso("2026-12-01 08:30:00"), "2026-12-01T08:30:00Z");
@@ -115,9 +120,15 @@ TEST(MemoryState, HysteresisTable) {
     State to;
   };
   const Case cases[] = {
-      {State::ok, 50, State::ok},           {State::ok, 85, State::warning},       {State::ok, 90, State::critical},
-      {State::warning, 84.9, State::ok},    {State::warning, 89.9, State::warning}, {State::warning, 95, State::critical},
-      {State::critical, 89, State::critical}, {State::critical, 85, State::critical}, {State::critical, 84.9, State::ok},
+      {State::ok, 50, State::ok},
+      {State::ok, 85, State::warning},
+      {State::ok, 90, State::critical},
+      {State::warning, 84.9, State::ok},
+      {State::warning, 89.9, State::warning},
+      {State::warning, 95, State::critical},
+      {State::critical, 89, State::critical},
+      {State::critical, 85, State::critical},
+      {State::critical, 84.9, State::ok},
   };
   for (const auto& c : cases) EXPECT_EQ(memory::next_state(c.from, c.pct, 85, 90), c.to) << c.pct;
 }

@@ -138,8 +138,8 @@ TEST(HeadReader, OversizedHeadTable) {
   } cases[] = {
       {"one large field first", "GET /api HTTP/1.1\r\nX-Big: " + std::string(20000, 'a') + "\r\nHost: x\r\n\r\n", 431},
       {"one large field last", "GET /api HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n", 431},
-      {"a head just over the limit", "GET /api HTTP/1.1\r\nHost: x\r\nX: " + std::string(kHeaderLimit - 30, 'a') +
-                                         "\r\n\r\n", 431},
+      {"a head just over the limit",
+       "GET /api HTTP/1.1\r\nHost: x\r\nX: " + std::string(kHeaderLimit - 30, 'a') + "\r\n\r\n", 431},
       {"a long line then a large field",
        "GET /api?x=" + std::string(7000, 'a') + " HTTP/1.1\r\nX-Big: " + std::string(12000, 'b') + "\r\n\r\n", 431},
       {"a long target then a large field",

@@ -30,8 +30,9 @@ TEST(ErrorShapes, HttpErrorRendersDetailAndHeaders) {
 }
 
 TEST(ErrorShapes, ValidationErrorIsFastApiShaped) {
-  auto e = validation_error({{{"body", "email"}, "value is not a valid email address", "value_error"},
-                             {{"body", "duration_minutes"}, "Input should be greater than or equal to 15", "greater_than_equal"}});
+  auto e = validation_error(
+      {{{"body", "email"}, "value is not a valid email address", "value_error"},
+       {{"body", "duration_minutes"}, "Input should be greater than or equal to 15", "greater_than_equal"}});
   EXPECT_EQ(e.status, 422);
   Response r = render_http_error(e);
   auto j = nlohmann::json::parse(std::get<std::string>(r.body));

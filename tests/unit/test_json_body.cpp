@@ -6,10 +6,10 @@
 #include "services/memory/stats.hpp"
 #include "string_body.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include <malloc.h>
 
@@ -181,13 +181,8 @@ TEST(JsonBody, MalformedJsonIs422JsonInvalidAtItsByteOffset) {
     std::int64_t offset;
   };
   const Case cases[] = {
-      {R"({"a": 1,)", 8},
-      {"", 0},
-      {"[1,2", 4},
-      {"{} x", 3},
-      {R"({"a" 1})", 5},
-      {"[tru]", 4},
-      {"[1e999]", 5},  // out of a double's range: was an uncaught exception, a 500
+      {R"({"a": 1,)", 8}, {"", 0},      {"[1,2", 4},    {"{} x", 3},
+      {R"({"a" 1})", 5},  {"[tru]", 4}, {"[1e999]", 5},  // out of a double's range: was an uncaught exception, a 500
   };
   for (const auto& c : cases) {
     auto out = read_json(c.text);
@@ -217,9 +212,7 @@ TEST(JsonBody, HostileShapesTakeAtMostTwiceTheirBytes) {
     auto growth = peak_rss_growth([&] {
       try {
         parse_json_body(text);
-      } catch (const HttpError& e) {
-        status = e.status;
-      }
+      } catch (const HttpError& e) { status = e.status; }
     });
     EXPECT_EQ(status, 422) << text.substr(0, 20);
 #ifndef __SANITIZE_ADDRESS__  // ASan's shadow memory and quarantine inflate RSS

@@ -56,18 +56,26 @@ void* counted_alloc_aligned(std::size_t size, std::align_val_t align) {
 void* operator new(std::size_t size) { return counted_alloc(size); }
 void* operator new[](std::size_t size) { return counted_alloc(size); }
 void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try { return counted_alloc(size); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc(size);
+  } catch (...) { return nullptr; }
 }
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  try { return counted_alloc(size); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc(size);
+  } catch (...) { return nullptr; }
 }
 void* operator new(std::size_t size, std::align_val_t align) { return counted_alloc_aligned(size, align); }
 void* operator new[](std::size_t size, std::align_val_t align) { return counted_alloc_aligned(size, align); }
 void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-  try { return counted_alloc_aligned(size, align); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc_aligned(size, align);
+  } catch (...) { return nullptr; }
 }
 void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-  try { return counted_alloc_aligned(size, align); } catch (...) { return nullptr; }
+  try {
+    return counted_alloc_aligned(size, align);
+  } catch (...) { return nullptr; }
 }
 
 void operator delete(void* p) noexcept { std::free(p); }
@@ -159,8 +167,7 @@ TEST(MemoryParse, CgroupV2Path) {
   EXPECT_EQ(cgroup_v2_path("0::/user.slice/user-1000.slice/session-2.scope"),
             "/user.slice/user-1000.slice/session-2.scope");
   // Hybrid host: v1 controllers plus the unified line.
-  constexpr std::string_view hybrid =
-      "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/bf858d5c\n1:cpu:/\n0::/\n";
+  constexpr std::string_view hybrid = "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/bf858d5c\n1:cpu:/\n0::/\n";
   EXPECT_EQ(cgroup_v2_path(hybrid), "/");
   EXPECT_EQ(cgroup_v2_path("0::/a:b\n"), "/a:b");  // a ':' inside the path
   EXPECT_EQ(cgroup_v2_path("4:memory:/x\n"), std::nullopt);
@@ -188,7 +195,7 @@ TEST(MemoryParse, CgroupV1MemoryPath) {
 
 TEST(MemoryParse, CgroupLimit) {
   EXPECT_EQ(parse_cgroup_limit("max\n"), std::nullopt);                          // v2: no limit
-  EXPECT_EQ(parse_cgroup_limit("536870912\n"), 536870912u);                     // v2 / v1 number
+  EXPECT_EQ(parse_cgroup_limit("536870912\n"), 536870912u);                      // v2 / v1 number
   EXPECT_EQ(parse_cgroup_limit("9223372036854771712\n"), 9223372036854771712u);  // v1 "no limit"
   EXPECT_EQ(parse_cgroup_limit("  42  "), 42u);
   EXPECT_EQ(parse_cgroup_limit("0"), 0u);
@@ -383,8 +390,8 @@ TEST(MemorySampler, CgroupV1Limited) {
 TEST(MemorySampler, CgroupV1HugeNumberIsSystem) {
   FakeTree t;
   t.write("proc_self/cgroup", "4:memory:/process_api/bf858d5c\n0::/\n");
-  t.cgroup("memory/process_api/bf858d5c", "memory.limit_in_bytes", "9223372036854771712\n",
-           "memory.usage_in_bytes", "263749632\n", "total_inactive_file 217145344\n");
+  t.cgroup("memory/process_api/bf858d5c", "memory.limit_in_bytes", "9223372036854771712\n", "memory.usage_in_bytes",
+           "263749632\n", "total_inactive_file 217145344\n");
   const Reading r = Sampler(0, t.paths()).sample();
   EXPECT_EQ(r.source, LimitSource::system);
   EXPECT_EQ(r.limit_bytes, kFakeMemTotal);

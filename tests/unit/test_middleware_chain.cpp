@@ -2,10 +2,10 @@
 // out, and exceptions from guards reaching the middleware around them.
 #include "middleware/middleware.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
@@ -91,9 +91,7 @@ TEST(MiddlewareChain, AGuardsExceptionIsCaughtByTheMiddlewareAroundIt) {
     std::optional<Response> failed;
     try {
       co_return co_await next(req);
-    } catch (const HttpError& e) {
-      failed = Response::error(e.status, e.detail);
-    }
+    } catch (const HttpError& e) { failed = Response::error(e.status, e.detail); }
     co_return std::move(*failed);
   }));
   chain.use(Guard([](Request&) -> std::optional<Response> { throw HttpError(429, "slow down"); }));

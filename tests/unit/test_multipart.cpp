@@ -84,12 +84,13 @@ std::string sample_body() {
   const std::string d = "--" + kBoundary;
   std::string file1 =
       "line one\r\n"
-      "\r\n--" + kBoundary + "X not a delimiter" +  // boundary followed by other bytes
-      "--" + kBoundary + "\r\n" +                  // no CRLF before: data
+      "\r\n--" +
+      kBoundary + "X not a delimiter" +              // boundary followed by other bytes
+      "--" + kBoundary + "\r\n" +                    // no CRLF before: data
       "\r\n--" + kBoundary.substr(0, 10) + "\r\n" +  // truncated boundary
       "\r\n--" + kBoundary + "-x\r\n" +              // single dash
       "\r\n--" + kBoundary + " \t z\r\n" +           // padding, then not CRLF
-      "\r\r\n\r\n-\r\n--\r" +                         // lone CRs and dashes
+      "\r\r\n\r\n-\r\n--\r" +                        // lone CRs and dashes
       "end";
   std::string body;
   body += "preamble that must be ignored\r\n--" + kBoundary + "x\r\n";  // fake delimiter in preamble
@@ -121,13 +122,9 @@ std::string sample_body() {
 std::vector<std::string> sample_expected() {
   std::string file1 =
       "line one\r\n"
-      "\r\n--" + kBoundary + "X not a delimiter" +
-      "--" + kBoundary + "\r\n" +
-      "\r\n--" + kBoundary.substr(0, 10) + "\r\n" +
-      "\r\n--" + kBoundary + "-x\r\n" +
-      "\r\n--" + kBoundary + " \t z\r\n" +
-      "\r\r\n\r\n-\r\n--\r" +
-      "end";
+      "\r\n--" +
+      kBoundary + "X not a delimiter" + "--" + kBoundary + "\r\n" + "\r\n--" + kBoundary.substr(0, 10) + "\r\n" +
+      "\r\n--" + kBoundary + "-x\r\n" + "\r\n--" + kBoundary + " \t z\r\n" + "\r\r\n\r\n-\r\n--\r" + "end";
   return {
       "field title=Hello, world",
       "field description=multi\r\nline\r\n\r\nvalue",
@@ -164,10 +161,8 @@ TEST(MultipartBoundary, RejectsBadContentTypes) {
   EXPECT_EQ(mp::boundary_from_content_type("application/json; boundary=abc"), std::nullopt);
   EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary="), std::nullopt);
   EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=\"\""), std::nullopt);
-  EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=" + std::string(71, 'a')),
-            std::nullopt);
-  EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=\"ends with space \""),
-            std::nullopt);
+  EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=" + std::string(71, 'a')), std::nullopt);
+  EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=\"ends with space \""), std::nullopt);
   EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=a@b"), std::nullopt);
   EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=\"unterminated"), std::nullopt);
   EXPECT_EQ(mp::boundary_from_content_type("multipart/form-data; boundary=a; boundary=b"), std::nullopt);
@@ -318,8 +313,7 @@ TEST(MultipartParser, BadFilenameStarFallsBackToFilename) {
 
 TEST(MultipartParser, FilenamePathStripped) {
   const auto first = [](const std::string& fn) {
-    return run_whole("--b\r\nContent-Disposition: form-data; name=f; filename=\"" + fn + "\"\r\n\r\n\r\n--b--",
-                     "b")
+    return run_whole("--b\r\nContent-Disposition: form-data; name=f; filename=\"" + fn + "\"\r\n\r\n\r\n--b--", "b")
         .lines[0];
   };
   EXPECT_EQ(first("../../etc/passwd"), "begin f file=passwd type=text/plain");
@@ -329,9 +323,7 @@ TEST(MultipartParser, FilenamePathStripped) {
 }
 
 TEST(MultipartParser, ContentDispositionVariants) {
-  const auto first = [](const std::string& cd) {
-    return run_whole("--b\r\n" + cd + "\r\n\r\nv\r\n--b--", "b");
-  };
+  const auto first = [](const std::string& cd) { return run_whole("--b\r\n" + cd + "\r\n\r\nv\r\n--b--", "b"); };
   EXPECT_EQ(first("CONTENT-DISPOSITION: Form-Data; NAME=\"n\"").lines[0], "field n=v");
   EXPECT_EQ(first("Content-Disposition:form-data;name=n;").lines[0], "field n=v");
   EXPECT_EQ(first("Content-Disposition: form-data ; name = \"a;b\" ").lines[0], "field a;b=v");
@@ -339,23 +331,23 @@ TEST(MultipartParser, ContentDispositionVariants) {
 }
 
 TEST(MultipartParser, TransportPaddingAfterDelimiter) {
-  const std::string body = "--b \t \r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b\t\r\n"
-                           "Content-Disposition: form-data; name=c\r\n\r\nw\r\n--b--";
+  const std::string body =
+      "--b \t \r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b\t\r\n"
+      "Content-Disposition: form-data; name=c\r\n\r\nw\r\n--b--";
   EXPECT_EQ(run_whole(body, "b").lines, (std::vector<std::string>{"field a=v", "field c=w", "done"}));
 }
 
 TEST(MultipartParser, ExcessivePaddingIsData) {
   const std::string pad(40, ' ');
-  const std::string body = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b" + pad +
-                           "\r\nmore\r\n--b--";
-  EXPECT_EQ(run_whole(body, "b").lines,
-            (std::vector<std::string>{"field a=v\r\n--b" + pad + "\r\nmore", "done"}));
+  const std::string body = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b" + pad + "\r\nmore\r\n--b--";
+  EXPECT_EQ(run_whole(body, "b").lines, (std::vector<std::string>{"field a=v\r\n--b" + pad + "\r\nmore", "done"}));
 }
 
 TEST(MultipartParser, ContentTypeDefaultAndCaseInsensitive) {
-  const std::string body = "--b\r\nContent-Disposition: form-data; name=f; filename=a\r\n\r\nx\r\n--b\r\n"
-                           "cOnTeNt-TyPe: text/csv; charset=utf-8\r\n"
-                           "Content-Disposition: form-data; name=g; filename=b\r\n\r\ny\r\n--b--";
+  const std::string body =
+      "--b\r\nContent-Disposition: form-data; name=f; filename=a\r\n\r\nx\r\n--b\r\n"
+      "cOnTeNt-TyPe: text/csv; charset=utf-8\r\n"
+      "Content-Disposition: form-data; name=g; filename=b\r\n\r\ny\r\n--b--";
   const Transcript t = run_whole(body, "b");
   EXPECT_EQ(t.lines[0], "begin f file=a type=text/plain");
   EXPECT_EQ(t.lines[3], "begin g file=b type=text/csv; charset=utf-8");
@@ -366,8 +358,8 @@ TEST(MultipartParser, LargeFileIsStreamedWithBoundedMemory) {
   std::mt19937 rng(7);
   for (int i = 0; i < 3 * 1024 * 1024; ++i) payload.push_back(static_cast<char>("ab\r\n-"[rng() % 5]));
   const std::string b = "XyZ";
-  const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=f; filename=big.bin\r\n\r\n" +
-                           payload + "\r\n--XyZ--\r\n";
+  const std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=f; filename=big.bin\r\n\r\n" + payload + "\r\n--XyZ--\r\n";
   mp::Limits limits;
   limits.max_field_bytes = 16;  // must not apply to files
   std::vector<std::size_t> cuts;
@@ -473,7 +465,8 @@ TEST(MultipartErrors, FilenameStarNotUtf8WithoutFallback) {
        "multipart part Content-Disposition filename* is not of the form charset'language'percent-encoded-bytes"},
   };
   for (const auto& [ext, detail] : cases) {
-    const std::string body = "--b\r\nContent-Disposition: form-data; name=file; filename*=" + ext + "\r\n\r\nv\r\n--b--";
+    const std::string body =
+        "--b\r\nContent-Disposition: form-data; name=file; filename*=" + ext + "\r\n\r\nv\r\n--b--";
     const Transcript t = run_whole(body, "b");
     EXPECT_EQ(t.error, mp::ErrorKind::malformed) << ext;
     EXPECT_EQ(t.detail, detail) << ext;
@@ -537,8 +530,8 @@ TEST(MultipartErrors, FieldTooLarge) {
 TEST(MultipartErrors, FieldNameInDetailIsPrintable) {
   mp::Limits limits;
   limits.max_field_bytes = 1;
-  const std::string body = "--b\r\nContent-Disposition: form-data; name=\"\xC3\xA9" + std::string(70, 'n') +
-                           "\"\r\n\r\nxy\r\n--b--";
+  const std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"\xC3\xA9" + std::string(70, 'n') + "\"\r\n\r\nxy\r\n--b--";
   const Transcript t = run_whole(body, "b", limits);
   EXPECT_EQ(t.error, mp::ErrorKind::field_too_large);
   EXPECT_EQ(t.detail, "multipart field '??" + std::string(62, 'n') + "...' exceeds 1 bytes");

@@ -36,9 +36,7 @@ openapi::Info test_info() {
   return info;
 }
 
-json item_schema() {
-  return {{"type", "object"}, {"title", "Item"}, {"properties", {{"id", {{"type", "integer"}}}}}};
-}
+json item_schema() { return {{"type", "object"}, {"title", "Item"}, {"properties", {{"id", {{"type", "integer"}}}}}}; }
 
 struct TempDir {
   TempDir() {
@@ -62,12 +60,14 @@ TEST(OpenApi, PathDropsRouterTypes) {
 
 TEST(OpenApi, SyntheticRouterGetsFastApiDefaults) {
   Router r;
-  RouteSpec get{.method = "GET", .path = "/items/{id:int}", .summary = "Read", .tag = "items", .operation_id = "read_item"};
+  RouteSpec get{
+      .method = "GET", .path = "/items/{id:int}", .summary = "Read", .tag = "items", .operation_id = "read_item"};
   get.responses = {{200, "The item", item_schema()}, {404, "", {{"type", "object"}}}};
   r.add(get, noop());
 
   RouteSpec post{.method = "POST", .path = "/items", .tag = "items", .body = BodyKind::json};
-  post.request_body = RequestBodySpec{{{"application/json", {{"type", "object"}, {"title", "ItemCreate"}, {"properties", json::object()}}}}};
+  post.request_body = RequestBodySpec{
+      {{"application/json", {{"type", "object"}, {"title", "ItemCreate"}, {"properties", json::object()}}}}};
   post.responses = {{201, "Created", item_schema()}};
   post.security = {"BookingToken", "AdminApiKey", "Nope"};
   r.add(post, noop());
@@ -96,10 +96,12 @@ TEST(OpenApi, SyntheticRouterGetsFastApiDefaults) {
   // Typed path parameter from the template, required; 422 added for it.
   const json& op = doc["paths"]["/items/{id}"]["get"];
   ASSERT_EQ(op["parameters"].size(), 1u);
-  EXPECT_EQ(op["parameters"][0], (json{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}}));
+  EXPECT_EQ(op["parameters"][0],
+            (json{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}}}}));
   EXPECT_EQ(op["responses"]["404"]["description"], "Not Found") << "missing description -> reason phrase";
   EXPECT_EQ(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Item");
-  EXPECT_EQ(op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/HTTPValidationError");
+  EXPECT_EQ(op["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/HTTPValidationError");
   EXPECT_TRUE(doc["components"]["schemas"].contains("ValidationError")) << "nested titled schemas are hoisted too";
   EXPECT_EQ(doc["components"]["schemas"]["Item"], item_schema());
   EXPECT_EQ(op["tags"], json::array({"items"}));
@@ -195,7 +197,8 @@ TEST(OpenApi, DocumentCoversEveryRouteOfTheApp) {
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, op] : item.items()) {
       documented.insert({method, path});
-      EXPECT_TRUE(ids.insert(op["operationId"].get<std::string>()).second) << "duplicate operationId " << op["operationId"];
+      EXPECT_TRUE(ids.insert(op["operationId"].get<std::string>()).second)
+          << "duplicate operationId " << op["operationId"];
       for (const auto& alt : op.value("security", json::array()))
         for (const auto& [scheme, scopes] : alt.items())
           EXPECT_TRUE(doc["components"]["securitySchemes"].contains(scheme)) << method << " " << path << ": " << scheme;

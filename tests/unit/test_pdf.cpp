@@ -211,10 +211,9 @@ TEST_P(PdfConfirmationNames, ValidAndShowsEveryField) {
   expect_qpdf_ok(out);
   EXPECT_EQ(page_count(out), 1);
   const std::string text = pdf_text(out);
-  for (const std::string& want :
-       {b.name, b.email, b.phone, b.service, b.status, b.reference, b.starts_at, b.created_at,
-        std::string("2026-11-25"), std::string("#48213"), std::string("1 h 30 min"),
-        std::string("Side entrance, please."), std::string("Booking confirmation")}) {
+  for (const std::string& want : {b.name, b.email, b.phone, b.service, b.status, b.reference, b.starts_at, b.created_at,
+                                  std::string("2026-11-25"), std::string("#48213"), std::string("1 h 30 min"),
+                                  std::string("Side entrance, please."), std::string("Booking confirmation")}) {
     EXPECT_NE(text.find(want), std::string::npos) << "missing: " << want << "\n" << text;
   }
   // Only the PDF is left behind, private to its owner.
@@ -354,8 +353,7 @@ TEST_F(PdfTest, ReportCutsLongCellsToTheirColumns) {
     return rows;
   };
   const std::string out = path("long.pdf");
-  const ReportStats stats =
-      render_report(source, {std::string(300, 'T'), std::string(500, 'F'), "now"}, out);
+  const ReportStats stats = render_report(source, {std::string(300, 'T'), std::string(500, 'F'), "now"}, out);
   EXPECT_EQ(stats.rows, 45u);
   expect_qpdf_ok(out);
   expect_text_inside_page(out, 20);
@@ -404,9 +402,7 @@ TEST_F(PdfTest, RenameOntoADirectoryFailsWithoutLeftovers) {
   try {
     render_confirmation(sample_booking(), "x", path("taken.pdf"));
     FAIL() << "expected RenderError";
-  } catch (const RenderError& e) {
-    EXPECT_NE(std::string(e.what()).find("taken.pdf"), std::string::npos) << e.what();
-  }
+  } catch (const RenderError& e) { EXPECT_NE(std::string(e.what()).find("taken.pdf"), std::string::npos) << e.what(); }
   EXPECT_EQ(dir_entries(), std::vector<std::string>{"taken.pdf"});
 }
 

@@ -137,16 +137,18 @@ TEST_F(PdfRouteHelpers, RenderedFileIsUnlinkedAndStillReadable) {
 
 TEST_F(PdfRouteHelpers, FailedRenderLeavesNothing) {
   pdf::Fonts missing{"/nonexistent/font.ttf", "/nonexistent/font-bold.ttf"};
-  EXPECT_THROW(render_to_unlinked_file(dir_, [&](const std::string& path) {
-                 pdf::render_confirmation(row_from(sample()), "2026-11-25", path, missing);
-               }),
+  EXPECT_THROW(render_to_unlinked_file(dir_,
+                                       [&](const std::string& path) {
+                                         pdf::render_confirmation(row_from(sample()), "2026-11-25", path, missing);
+                                       }),
                pdf::RenderError);
   EXPECT_EQ(entries(), 0u);
   // Any exception, also one thrown after the renderer wrote its file.
-  EXPECT_THROW(render_to_unlinked_file(dir_, [&](const std::string& path) {
-                 pdf::render_confirmation(row_from(sample()), "2026-11-25", path);
-                 throw std::runtime_error("database went away");
-               }),
+  EXPECT_THROW(render_to_unlinked_file(dir_,
+                                       [&](const std::string& path) {
+                                         pdf::render_confirmation(row_from(sample()), "2026-11-25", path);
+                                         throw std::runtime_error("database went away");
+                                       }),
                std::runtime_error);
   EXPECT_EQ(entries(), 0u);
 }
@@ -156,9 +158,8 @@ TEST_F(PdfRouteHelpers, UnwritableFolderThrows) {
 }
 
 TEST_F(PdfRouteHelpers, ResponseIsTheWholeFileAsAnAttachment) {
-  storage::OpenedFile f = render_to_unlinked_file(dir_, [&](const std::string& path) {
-    pdf::render_confirmation(row_from(sample()), "2026-11-25", path);
-  });
+  storage::OpenedFile f = render_to_unlinked_file(
+      dir_, [&](const std::string& path) { pdf::render_confirmation(row_from(sample()), "2026-11-25", path); });
   const std::uint64_t size = f.size;
   Response r = pdf_response(std::move(f), "booking-42.pdf");
   EXPECT_EQ(r.status, 200);

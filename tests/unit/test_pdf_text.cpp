@@ -24,9 +24,7 @@ using namespace keel::pdf;
 const std::string kFffd = "\xEF\xBF\xBD";
 
 // Every code point is one unit wide: easy to reason about in expectations.
-double mono(std::string_view s) {
-  return static_cast<double>(code_point_boundaries(s).size() - 1);
-}
+double mono(std::string_view s) { return static_cast<double>(code_point_boundaries(s).size() - 1); }
 
 TEST(PdfUtf8, ValidTextPassesUnchanged) {
   for (const std::string s : {"", "plain", "Zoë Ångström", "Łukasz Żółć", "Дмитрий", "Ελένη", "東京 €"}) {
@@ -35,10 +33,14 @@ TEST(PdfUtf8, ValidTextPassesUnchanged) {
 }
 
 TEST(PdfUtf8, InvalidBytesBecomeReplacementCharacters) {
-  EXPECT_EQ(sanitize_utf8("a\xFF" "b"), "a" + kFffd + "b");
-  EXPECT_EQ(sanitize_utf8("\xC3"), kFffd);                    // truncated sequence at the end
-  EXPECT_EQ(sanitize_utf8("\xC3" "A"), kFffd + "A");          // truncated mid-text: 'A' survives
-  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), kFffd + kFffd);        // overlong '/'
+  EXPECT_EQ(sanitize_utf8("a\xFF"
+                          "b"),
+            "a" + kFffd + "b");
+  EXPECT_EQ(sanitize_utf8("\xC3"), kFffd);  // truncated sequence at the end
+  EXPECT_EQ(sanitize_utf8("\xC3"
+                          "A"),
+            kFffd + "A");                                           // truncated mid-text: 'A' survives
+  EXPECT_EQ(sanitize_utf8("\xC0\xAF"), kFffd + kFffd);              // overlong '/'
   EXPECT_EQ(sanitize_utf8("\xED\xA0\x80"), kFffd + kFffd + kFffd);  // UTF-16 surrogate
 }
 
@@ -47,7 +49,10 @@ TEST(PdfUtf8, OutsideBmpBecomesReplacementCharacter) {
 }
 
 TEST(PdfUtf8, ControlCharactersBecomeSpaces) {
-  EXPECT_EQ(sanitize_utf8("a\tb\nc\x01" "d\x7F" "e\xC2\x85"), "a b c d e ");
+  EXPECT_EQ(sanitize_utf8("a\tb\nc\x01"
+                          "d\x7F"
+                          "e\xC2\x85"),
+            "a b c d e ");
   EXPECT_EQ(sanitize_utf8("one\r\ntwo\rthree\nfour\t.", true), "one\ntwo\nthree\nfour .");
 }
 
@@ -85,8 +90,7 @@ TEST(PdfTextFit, SplitsWordsLongerThanALine) {
 }
 
 TEST(PdfTextFit, KeepsParagraphsAndCollapsesBlankLines) {
-  EXPECT_EQ(wrap_text("one\ntwo\n\n\n\nthree\n", 10, 10, mono),
-            (std::vector<std::string>{"one", "two", "", "three"}));
+  EXPECT_EQ(wrap_text("one\ntwo\n\n\n\nthree\n", 10, 10, mono), (std::vector<std::string>{"one", "two", "", "three"}));
 }
 
 TEST(PdfTextFit, LimitsLinesWithEllipsis) {
@@ -99,13 +103,9 @@ TEST(PdfTextFit, LimitsLinesWithEllipsis) {
 
 TEST(PdfTextFit, LinesNeverExceedTheWidth) {
   std::string notes;
-  for (int i = 0; i < 200; ++i) {
-    notes += std::string("Zoë-") + std::to_string(i * 7919) + (i % 3 ? " " : "\n");
-  }
+  for (int i = 0; i < 200; ++i) { notes += std::string("Zoë-") + std::to_string(i * 7919) + (i % 3 ? " " : "\n"); }
   for (double width : {1.0, 3.0, 7.0, 20.0, 55.0}) {
-    for (const std::string& line : wrap_text(notes, width, 1000, mono)) {
-      EXPECT_LE(mono(line), width) << line;
-    }
+    for (const std::string& line : wrap_text(notes, width, 1000, mono)) { EXPECT_LE(mono(line), width) << line; }
   }
 }
 

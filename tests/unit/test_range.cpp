@@ -88,15 +88,11 @@ TEST(ParseRange, GoParseRangeTests) {
   for (const ParseCase& c : cases) {
     const auto parsed = hf::parse_range(c.header, c.size);
     ASSERT_EQ(parsed.has_value(), c.parses) << '"' << c.header << "\" size " << c.size;
-    if (parsed) {
-      EXPECT_EQ(parsed->satisfiable, c.ranges) << '"' << c.header << '"';
-    }
+    if (parsed) { EXPECT_EQ(parsed->satisfiable, c.ranges) << '"' << c.header << '"'; }
   }
 }
 
-TEST(ParseRange, CountsSpecs) {
-  EXPECT_EQ(hf::parse_range("bytes=0-1,,5-6, 100-", 10)->specs, 3u);
-}
+TEST(ParseRange, CountsSpecs) { EXPECT_EQ(hf::parse_range("bytes=0-1,,5-6, 100-", 10)->specs, 3u); }
 
 TEST(CoalesceRanges, MergesOverlappingAndAdjacent) {
   using V = std::vector<ByteRange>;
@@ -106,7 +102,7 @@ TEST(CoalesceRanges, MergesOverlappingAndAdjacent) {
   EXPECT_EQ(hf::coalesce_ranges(V{{500, 201}, {601, 399}}), (V{{500, 500}}));  // overlap
   EXPECT_EQ(hf::coalesce_ranges(V{{8, 2}, {0, 2}}), (V{{0, 2}, {8, 2}}));      // sorted
   EXPECT_EQ(hf::coalesce_ranges(V{{5, 5}, {0, 5}}), (V{{0, 10}}));
-  EXPECT_EQ(hf::coalesce_ranges(V{{0, 10}, {2, 3}}), (V{{0, 10}}));            // contained
+  EXPECT_EQ(hf::coalesce_ranges(V{{0, 10}, {2, 3}}), (V{{0, 10}}));  // contained
   EXPECT_EQ(hf::coalesce_ranges(V{{4, 1}, {0, 1}, {2, 1}, {1, 1}}), (V{{0, 3}, {4, 1}}));
 }
 

@@ -77,8 +77,9 @@ TEST(RequestParser, MoreFieldsThanTheCapStopWithHeaderLimit) {
 TEST(RequestParser, ChunkedBodyGoesIntoTheCallersBufferPieceByPiece) {
   Request req;
   RequestParser p(req);
-  std::string raw = "POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+  std::string raw =
+      "POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
   std::size_t used = 0;
   ASSERT_FALSE(feed(p, raw, &used));
   ASSERT_TRUE(p.is_header_done());

@@ -20,8 +20,7 @@ TEST(ResponseHead, LengthFramedKeepAlive11) {
   Headers h;
   h.set("Content-Type", "application/json");
   EXPECT_EQ(head(200, 11, h, Framing{Framing::length, 56}, true),
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: " + kDate +
-                "\r\nContent-Length: 56\r\n\r\n");
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: " + kDate + "\r\nContent-Length: 56\r\n\r\n");
 }
 
 TEST(ResponseHead, CloseOn11AndKeepAliveOn10) {
@@ -58,7 +57,8 @@ TEST(ResponseHead, RepeatedFieldsKeepTheirOrder) {
   h.add("Set-Cookie", "a=1");
   h.add("Set-Cookie", "b=2");
   auto out = head(201, 11, h, Framing{Framing::length, 0}, true);
-  EXPECT_NE(out.find("HTTP/1.1 201 Created\r\nVary: Origin\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"), std::string::npos);
+  EXPECT_NE(out.find("HTTP/1.1 201 Created\r\nVary: Origin\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n"),
+            std::string::npos);
 }
 
 TEST(ResponseHead, FramingByBodyKindStatusAndVersion) {

@@ -79,9 +79,7 @@ TEST(Router, MatchesTable) {
   for (const auto& c : cases) {
     auto m = r.match(c.method, c.path);
     EXPECT_EQ(m.kind, c.kind) << c.method << " /" << (c.path.empty() ? "" : c.path[0]) << " size " << c.path.size();
-    if (c.route && m.route) {
-      EXPECT_EQ(m.route->spec.path, c.route);
-    }
+    if (c.route && m.route) { EXPECT_EQ(m.route->spec.path, c.route); }
   }
 }
 

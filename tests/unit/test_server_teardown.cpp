@@ -49,9 +49,8 @@ TEST(ServerTeardown, QueuedHandlersOnAnyContextOutliveTheOthersSafely) {
   cfg.port = 0;
   cfg.shutdown_grace_s = 30;
   auto ios = std::make_unique<IoPool>(2);
-  auto server = std::make_unique<Server>(cfg, *ios, [](Request&) -> awaitable<Response> {
-    co_return Response::text(200, "ok");
-  });
+  auto server =
+      std::make_unique<Server>(cfg, *ios, [](Request&) -> awaitable<Response> { co_return Response::text(200, "ok"); });
   unsigned port = server->start();
 
   // Two idle clients: connections go round robin, one to each context.

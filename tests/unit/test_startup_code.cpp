@@ -18,8 +18,8 @@ struct MapsCase {
 TEST(StartupCode, OnlyTheExecutablesOwnNeverWrittenCodeMappings) {
   const std::string exe = "/opt/keel/keel";
   const MapsCase cases[] = {
-      {"55d0c0a36000-55d0c0f7e000 r-xp 00008000 fe:01 1234                       /opt/keel/keel", true,
-       0x55d0c0a36000, 0x55d0c0f7e000},
+      {"55d0c0a36000-55d0c0f7e000 r-xp 00008000 fe:01 1234                       /opt/keel/keel", true, 0x55d0c0a36000,
+       0x55d0c0f7e000},
       // read-only data, relocated data (once written), writable data: never
       {"55d0c0f7e000-55d0c110e000 r--p 00550000 fe:01 1234                       /opt/keel/keel", false, 0, 0},
       {"55d0c110e000-55d0c1182000 r--p 006e0000 fe:01 1234                       /opt/keel/keel", false, 0, 0},

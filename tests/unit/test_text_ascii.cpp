@@ -47,7 +47,8 @@ TEST(Ascii, Trim) {
     const char* out;
   };
   const Case ows[] = {
-      {"", ""}, {"a", "a"}, {"  a  ", "a"}, {"\t a b \t", "a b"}, {" \t ", ""}, {"\na\n", "\na\n"}, {"\xC2\xA0", "\xC2\xA0"},
+      {"", ""},     {"a", "a"},         {"  a  ", "a"},           {"\t a b \t", "a b"},
+      {" \t ", ""}, {"\na\n", "\na\n"}, {"\xC2\xA0", "\xC2\xA0"},
   };
   for (const auto& c : ows) EXPECT_EQ(trim(c.in), c.out) << '"' << c.in << '"';
   EXPECT_EQ(trim(" \r\n\t\f\va\v\f\t\n\r ", kWhitespace), "a");

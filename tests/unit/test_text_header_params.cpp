@@ -31,7 +31,8 @@ TEST(HeaderParams, ParseTable) {
   const Case cases[] = {
       {"text/plain", std::pair{"text/plain", Params{}}},
       {"  text/plain  ", std::pair{"text/plain", Params{}}},
-      {"form-data; name=\"f\"; filename=\"a b.txt\"", std::pair{"form-data", Params{{"name", "f"}, {"filename", "a b.txt"}}}},
+      {"form-data; name=\"f\"; filename=\"a b.txt\"",
+       std::pair{"form-data", Params{{"name", "f"}, {"filename", "a b.txt"}}}},
       {"a;NAME=v", std::pair{"a", Params{{"name", "v"}}}},  // names lower-cased, values not
       {"a ; x = 1 ;y=2;", std::pair{"a", Params{{"x", "1"}, {"y", "2"}}}},
       {"a;;x=1", std::pair{"a", Params{{"x", "1"}}}},
@@ -42,15 +43,15 @@ TEST(HeaderParams, ParseTable) {
       {"a; x=\"\"", std::pair{"a", Params{{"x", ""}}}},
       {"a; x=\"tab\there\"", std::pair{"a", Params{{"x", "tab\there"}}}},
       {"a; x*=UTF-8''%C3%A9", std::pair{"a", Params{{"x*", "UTF-8''%C3%A9"}}}},
-      {"", std::nullopt},                    // no value
+      {"", std::nullopt},  // no value
       {"; x=1", std::nullopt},
-      {"a; x", std::nullopt},                // not name=value
+      {"a; x", std::nullopt},  // not name=value
       {"a; =1", std::nullopt},
       {"a; x=", std::nullopt},
-      {"a; x=\"open", std::nullopt},         // unclosed
-      {"a; x=\"c\rr\"", std::nullopt},       // control character
+      {"a; x=\"open", std::nullopt},    // unclosed
+      {"a; x=\"c\rr\"", std::nullopt},  // control character
       {"a; x=1 2", std::nullopt},
-      {"a; x=1; X=2", std::nullopt},         // repeated name
+      {"a; x=1; X=2", std::nullopt},  // repeated name
       {"a; x(=1", std::nullopt},
   };
   for (const auto& c : cases) EXPECT_EQ(parsed(c.in), c.out) << c.in;
@@ -77,7 +78,9 @@ TEST(HeaderParams, ExtValueTable) {
       {"UTF-8''%E2%82%AC%20rates.txt", ExtValue::ok, "\xE2\x82\xAC rates.txt"},
       {"UTF-8''%F4%8F%BF%BF", ExtValue::ok, "\xF4\x8F\xBF\xBF"},
       {"iso-8859-1''%E9.txt", ExtValue::ok, "\xC3\xA9.txt"},
-      {"ISO-8859-1'fr'%FF%41", ExtValue::ok, "\xC3\xBF" "A"},
+      {"ISO-8859-1'fr'%FF%41", ExtValue::ok,
+       "\xC3\xBF"
+       "A"},
       {"koi8-r''%E9", ExtValue::unknown_charset, ""},
       {"''x", ExtValue::unknown_charset, ""},
       {"no-quotes", ExtValue::malformed, ""},
@@ -91,7 +94,7 @@ TEST(HeaderParams, ExtValueTable) {
       {"UTF-8''%ED%A0%80.txt", ExtValue::not_utf8, ""},  // surrogate
       {"UTF-8''%F4%90%80%80", ExtValue::not_utf8, ""},   // above U+10FFFF
       {"UTF-8''%FF", ExtValue::not_utf8, ""},
-      {"UTF-8''%C3", ExtValue::not_utf8, ""},            // truncated
+      {"UTF-8''%C3", ExtValue::not_utf8, ""},  // truncated
   };
   for (const auto& c : cases) {
     const ExtValue v = decode_ext_value(c.in);

@@ -6,8 +6,8 @@ using keel::text::format_http_date;
 using keel::text::parse_http_date;
 
 namespace {
-constexpr std::time_t k1994 = 784111777;       // Sun, 06 Nov 1994 08:49:37 GMT
-constexpr std::time_t kNow = 1700000000;       // 2023-11-14
+constexpr std::time_t k1994 = 784111777;  // Sun, 06 Nov 1994 08:49:37 GMT
+constexpr std::time_t kNow = 1700000000;  // 2023-11-14
 }  // namespace
 
 TEST(HttpDate, Format) {
@@ -29,8 +29,8 @@ TEST(HttpDate, ParsesTheThreeFormats) {
 }
 
 TEST(HttpDate, RoundTrips) {
-  for (std::time_t t : {std::time_t{0}, k1994, std::time_t{951782400}, std::time_t{1700000000},
-                        std::time_t{4102444799}, std::time_t{-86400 * 365}}) {
+  for (std::time_t t : {std::time_t{0}, k1994, std::time_t{951782400}, std::time_t{1700000000}, std::time_t{4102444799},
+                        std::time_t{-86400 * 365}}) {
     EXPECT_EQ(parse_http_date(format_http_date(t), kNow), t) << t;
   }
 }
@@ -44,29 +44,27 @@ TEST(HttpDate, Rfc850TwoDigitYears) {
             "Tue, 01 Jan 1974 00:00:00 GMT");
 }
 
-TEST(HttpDate, Leapseconds) {
-  EXPECT_EQ(parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT", kNow), 1483228800);
-}
+TEST(HttpDate, Leapseconds) { EXPECT_EQ(parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT", kNow), 1483228800); }
 
 TEST(HttpDate, RejectsInvalid) {
   for (const char* s : {
            "",
            "yesterday",
-           "Sun, 06 Nov 1994 08:49:37",          // no zone
-           "Sun, 06 Nov 1994 08:49:37 UTC",      // zone must be GMT
+           "Sun, 06 Nov 1994 08:49:37",      // no zone
+           "Sun, 06 Nov 1994 08:49:37 UTC",  // zone must be GMT
            "Sun, 06 Nov 1994 08:49:37 +0000",
-           "Sun, 6 Nov 1994 08:49:37 GMT",       // day needs 2 digits
-           "Sun, 06 Nov 94 08:49:37 GMT",        // year needs 4 digits
-           "Sun, 31 Nov 1994 08:49:37 GMT",      // no such day
-           "Sun, 29 Feb 1900 08:49:37 GMT",      // 1900 is not leap
+           "Sun, 6 Nov 1994 08:49:37 GMT",   // day needs 2 digits
+           "Sun, 06 Nov 94 08:49:37 GMT",    // year needs 4 digits
+           "Sun, 31 Nov 1994 08:49:37 GMT",  // no such day
+           "Sun, 29 Feb 1900 08:49:37 GMT",  // 1900 is not leap
            "Sun, 06 Nox 1994 08:49:37 GMT",
            "Sun, 06 Nov 1994 24:00:00 GMT",
            "Sun, 06 Nov 1994 08:60:00 GMT",
            "Sun, 06 Nov 1994 08:49:61 GMT",
            "Sun, 06 Nov 1994 08:49:37 GMT junk",
            "Sunday, 06-Nov-1994 08:49:37 GMT",
-           "Sun, 06-Nov-94 08:49:37 GMT",        // RFC 850 wants the long day name
-           "Sun Nov 6 08:49:37 1994",            // asctime pads the day with a space
+           "Sun, 06-Nov-94 08:49:37 GMT",  // RFC 850 wants the long day name
+           "Sun Nov 6 08:49:37 1994",      // asctime pads the day with a space
            "Sun Nov  6 08:49:37 94",
            "2014-06-25T17:12:18Z",
            "Sun, 06 Nov 1994 8:49:37 GMT",

@@ -100,9 +100,7 @@ TEST(Utf8, DecodeGivesTheCodePointAndLength) {
   for (const auto& c : cases) {
     char32_t cp = 0;
     EXPECT_EQ(decode_utf8(c.bytes, 0, cp), c.len) << c.bytes;
-    if (c.len > 0) {
-      EXPECT_EQ(cp, c.cp) << c.bytes;
-    }
+    if (c.len > 0) { EXPECT_EQ(cp, c.cp) << c.bytes; }
   }
   // At an offset, and never reading past the end.
   char32_t cp = 0;

@@ -43,14 +43,9 @@ TEST_F(UnderRoot, OpensRegularFilesInsideOnly) {
     bool opens;
   };
   const Case cases[] = {
-      {"css/site.css", true},
-      {"abs-inside.css", true},  // an absolute symlink that still points inside
-      {"rel-inside.css", true},
-      {"abs-outside.txt", false},
-      {"rel-outside.txt", false},
-      {"../secret.txt", false},
-      {"missing.css", false},
-      {"css", false},  // a folder
+      {"css/site.css", true},   {"abs-inside.css", true},  // an absolute symlink that still points inside
+      {"rel-inside.css", true}, {"abs-outside.txt", false}, {"rel-outside.txt", false},
+      {"../secret.txt", false}, {"missing.css", false},     {"css", false},  // a folder
   };
   for (const auto& c : cases) {
     auto f = storage::open_under_root(root_, c.rel);

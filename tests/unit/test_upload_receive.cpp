@@ -4,10 +4,10 @@
 #include "services/crypto/sha256.hpp"
 #include "services/uploads/receive.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -55,8 +55,8 @@ class UploadReceive : public ::testing::Test {
 
   uploads::Received receive(FakeBody& body, const uploads::Framing& framing, const uploads::ReceiveLimits& limits) {
     boost::asio::io_context io;
-    auto fut = boost::asio::co_spawn(io, uploads::receive(body, framing, limits, dir_, blocking_),
-                                     boost::asio::use_future);
+    auto fut =
+        boost::asio::co_spawn(io, uploads::receive(body, framing, limits, dir_, blocking_), boost::asio::use_future);
     io.run();
     return fut.get();
   }
@@ -64,9 +64,7 @@ class UploadReceive : public ::testing::Test {
   int refusal(FakeBody& body, const uploads::Framing& framing, const uploads::ReceiveLimits& limits) {
     try {
       receive(body, framing, limits);
-    } catch (const HttpError& e) {
-      return e.status;
-    }
+    } catch (const HttpError& e) { return e.status; }
     return 0;
   }
 
@@ -147,11 +145,11 @@ TEST_F(UploadReceive, AudioIsTypedBySniffingUnlessTheClientSaidAudio) {
 TEST_F(UploadReceive, MultipartFilePartIsTheUploadAndFieldsAreMetadata) {
   const std::string b = "XyZ";
   const std::string content = "%PDF-1.7 not really\r\n--XyZ inside\r\n";
-  FakeBody body(multipart(b, part(b, "name=\"title\"", "Invoice") +
-                                 part(b, "name=\"file\"; filename=\"C:\\\\scans\\\\scan.pdf\"", content,
-                                      "application/pdf") +
-                                 part(b, "name=\"kind\"", "receipt")),
-                5);
+  FakeBody body(
+      multipart(b, part(b, "name=\"title\"", "Invoice") +
+                       part(b, "name=\"file\"; filename=\"C:\\\\scans\\\\scan.pdf\"", content, "application/pdf") +
+                       part(b, "name=\"kind\"", "receipt")),
+      5);
   uploads::Received r = receive(body, uploads::Framing{.boundary = b}, kRoomy);
   EXPECT_EQ(r.filename, "scan.pdf");
   EXPECT_EQ(r.content_type, "application/pdf");
