@@ -47,9 +47,12 @@ const RootCache* resolve_root(const std::string& root) {
 
 // The kernel resolves rel beneath the root and refuses any step out of it
 // ("..", absolute or escaping symlinks) with EXDEV: one system call.
+// O_NONBLOCK: opening a FIFO someone left under the root would otherwise
+// wait for a writer and hold an io thread forever; regular_file() then
+// refuses it. (A regular file ignores O_NONBLOCK.)
 int open_beneath(int dirfd, const std::string& rel) {
   struct open_how how {};
-  how.flags = O_RDONLY | O_CLOEXEC;
+  how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   return static_cast<int>(::syscall(SYS_openat2, dirfd, rel.c_str(), &how, sizeof how));
 }
@@ -72,7 +75,7 @@ std::optional<OpenedFile> open_under_root(const std::string& root, const std::st
   std::string f(file_real);
   if (f.size() <= r.size() || f.compare(0, r.size(), r) != 0 || f[r.size()] != '/') return std::nullopt;
   // O_NOFOLLOW on the resolved path: a symlink swapped in after realpath fails.
-  return regular_file(::open(file_real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  return regular_file(::open(file_real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
 }
 
 }  // namespace keel::storage

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -60,6 +61,15 @@ TEST_F(UnderRoot, OpensRegularFilesInsideOnly) {
     }
   }
   EXPECT_FALSE(storage::open_under_root(base_ + "/no-such-root", "css/site.css"));
+}
+
+TEST_F(UnderRoot, AFifoIsRefusedWithoutWaitingForAWriter) {
+  // Opening a FIFO for reading blocks until a writer comes; under a root it
+  // must be refused at once (the test would hang otherwise).
+  ASSERT_EQ(::mkfifo((root_ + "/pipe").c_str(), 0644), 0);
+  fs::create_symlink("pipe", root_ + "/pipe-link");
+  EXPECT_FALSE(storage::open_under_root(root_, "pipe"));
+  EXPECT_FALSE(storage::open_under_root(root_, "pipe-link"));
 }
 
 TEST_F(UnderRoot, ASwappedRootIsSeenWithinASecond) {
