@@ -2,20 +2,11 @@
 
 #include <stdexcept>
 
+#include "http/text/header_params.hpp"
 #include "http/text/http_date.hpp"
 
 namespace keel::http_file {
 namespace {
-
-bool is_valid_boundary(std::string_view b) {
-  if (b.empty() || b.size() > 70 || b.back() == ' ') return false;
-  for (char c : b) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 void add_validators(Plan& plan, const Validators& v) {
   if (!v.etag.empty()) plan.headers.emplace_back("ETag", std::string(v.etag));
@@ -43,7 +34,7 @@ void set_single(Plan& plan, const PlanInput& in, std::string_view type, const By
 // separated by CRLF (which belongs to the next delimiter), and the body ends
 // with "CRLF --B-- CRLF".
 void set_multi(Plan& plan, const PlanInput& in, std::string_view type, const std::vector<ByteRange>& ranges) {
-  if (!is_valid_boundary(in.boundary)) {
+  if (!text::valid_multipart_boundary(in.boundary)) {
     throw std::invalid_argument("plan_file_response: invalid multipart boundary");
   }
   const std::string boundary(in.boundary);

@@ -112,4 +112,14 @@ DispositionFilename disposition_filename(const ParamHeader& header) {
   return out;
 }
 
+bool valid_multipart_boundary(std::string_view boundary) {
+  if (boundary.empty() || boundary.size() > 70 || boundary.back() == ' ') return false;
+  for (char c : boundary) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    std::string_view("'()+_,-./:=? ").find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace keel::text

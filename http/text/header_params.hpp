@@ -29,6 +29,10 @@ struct ParamHeader {
 // "C:\dir\a.txt" survive (as Go's mime package does).
 std::optional<ParamHeader> parse_param_header(std::string_view s);
 
+// A multipart boundary as RFC 2046 §5.1.1 allows it: 1..70 bchars (digits,
+// letters, '()+_,-./:=? and space), not ending in a space.
+bool valid_multipart_boundary(std::string_view boundary);
+
 // RFC 8187 ext-value: charset "'" [language] "'" percent-encoded bytes.
 struct ExtValue {
   enum Status {

@@ -80,21 +80,11 @@ std::optional<std::string> parse_part_headers(std::string_view text, PartHeaders
 
 }  // namespace
 
-bool is_valid_boundary(std::string_view boundary) {
-  if (boundary.empty() || boundary.size() > 70 || boundary.back() == ' ') return false;
-  for (char c : boundary) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c != '\0' && std::strchr("'()+_,-./:=? ", c) != nullptr);
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::optional<std::string> boundary_from_content_type(std::string_view content_type) {
   const auto header = text::parse_param_header(content_type);
   if (!header || !text::iequals(header->value, "multipart/form-data")) return std::nullopt;
   const text::HeaderParam* b = header->find("boundary");
-  if (b == nullptr || !is_valid_boundary(b->value)) return std::nullopt;
+  if (b == nullptr || !text::valid_multipart_boundary(b->value)) return std::nullopt;
   return b->value;
 }
 
@@ -108,7 +98,7 @@ struct Parser::Cursor {
 };
 
 Parser::Parser(std::string boundary, Limits limits) : delimiter_("\r\n--" + boundary), limits_(limits) {
-  if (!is_valid_boundary(boundary)) {
+  if (!text::valid_multipart_boundary(boundary)) {
     state_ = State::failed;
     error_ = Error{ErrorKind::malformed, "multipart boundary is invalid"};
   }

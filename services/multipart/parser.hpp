@@ -22,9 +22,6 @@ namespace keel::multipart {
 // the boundary breaks RFC 2046 (1..70 bchars, no trailing space).
 std::optional<std::string> boundary_from_content_type(std::string_view content_type);
 
-// True when `boundary` is a valid RFC 2046 boundary.
-bool is_valid_boundary(std::string_view boundary);
-
 // Values are as sent: no decoding of the %22-style escapes some browsers use.
 struct PartHeaders {
   std::string name;

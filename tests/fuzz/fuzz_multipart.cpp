@@ -5,6 +5,7 @@
 // pseudo-random chunks and (when short) one byte at a time; the transcripts
 // must be identical and the parser's buffering must stay within its bounds.
 
+#include "http/text/header_params.hpp"
 #include "services/multipart/parser.hpp"
 
 #include <cstddef>
@@ -99,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data) + 2, size - 2);
 
   // The Content-Type parser gets the body too.
-  if (auto b = mp::boundary_from_content_type(body)) check(mp::is_valid_boundary(*b));
+  if (auto b = mp::boundary_from_content_type(body)) check(keel::text::valid_multipart_boundary(*b));
 
   mp::Limits limits;
   if (pick & 1) {

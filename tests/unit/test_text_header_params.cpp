@@ -148,3 +148,14 @@ TEST(HeaderParams, DispositionFilenameTable) {
   const auto bad = parse_param_header("attachment; filename*=UTF-8''%C0%80");
   EXPECT_EQ(disposition_filename(*bad).problem.value_or(""), "filename* is not valid UTF-8 once percent-decoded");
 }
+
+TEST(MultipartBoundary, Validity) {
+  EXPECT_TRUE(valid_multipart_boundary("'()+_,-./:=? x"));
+  EXPECT_TRUE(valid_multipart_boundary(std::string(70, 'b')));
+  EXPECT_FALSE(valid_multipart_boundary(std::string(71, 'b')));
+  EXPECT_FALSE(valid_multipart_boundary(""));
+  EXPECT_FALSE(valid_multipart_boundary("a\rb"));
+  EXPECT_FALSE(valid_multipart_boundary(std::string("a\0b", 3)));
+  EXPECT_FALSE(valid_multipart_boundary("a@b"));
+  EXPECT_FALSE(valid_multipart_boundary("trailing "));
+}
