@@ -55,6 +55,17 @@ std::string nonempty(const std::string& v, const std::string& name) {
   return v;
 }
 
+std::vector<std::string> comma_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream in(v);
+  while (std::getline(in, cur, ',')) {
+    const std::string_view item = text::trim(cur);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
 const std::vector<Option>& options() {
   static const std::vector<Option> opts = {
       {"KEEL_HOST", "--host", "listen address", [](Config& c, auto& v, auto& n) { c.host = nonempty(v, n); },
@@ -123,15 +134,7 @@ const std::vector<Option>& options() {
       {"KEEL_SHUTDOWN_GRACE_S", "--shutdown-grace-s", "how long in-flight requests may finish after SIGTERM",
        [](Config& c, auto& v, auto& n) { c.shutdown_grace_s = parse_seconds(v, n, 0, 3600); }, "30"},
       {"KEEL_CORS_ORIGINS", "--cors-origins", "comma-separated allowed origins",
-       [](Config& c, auto& v, auto&) {
-         c.cors_origins.clear();
-         std::string cur;
-         std::istringstream in(v);
-         while (std::getline(in, cur, ',')) {
-           const std::string_view origin = text::trim(cur);
-           if (!origin.empty()) c.cors_origins.emplace_back(origin);
-         }
-       },
+       [](Config& c, auto& v, auto&) { c.cors_origins = comma_list(v); },
        "(none)"},
       {"KEEL_MAX_CONNECTIONS", "--max-connections", "open connections at most",
        [](Config& c, auto& v, auto& n) { c.max_connections = static_cast<unsigned>(parse_uint(v, n, 1, 1u << 20)); },
@@ -154,6 +157,21 @@ const std::vector<Option>& options() {
        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
       {"KEEL_PDF_WAIT_S", "--pdf-wait-s", "how long a PDF request waits for a rendering slot, then 503",
        [](Config& c, auto& v, auto& n) { c.pdf_wait_s = parse_seconds(v, n, 0, 3600); }, "30"},
+      {"KEEL_DATA_DEFAULT_DATASET", "--data-default-dataset", "dataset that /fetch-data reads without dataset=",
+       [](Config& c, auto& v, auto& n) { c.data_default_dataset = nonempty(v, n); }, "default"},
+      {"KEEL_DATA_API_KEYS", "--data-api-keys", "comma-separated API keys for the data feed (more in api_keys)",
+       [](Config& c, auto& v, auto&) { c.data_api_keys = comma_list(v); }, "(none)"},
+      {"KEEL_DATA_RATE_PER_MIN", "--data-rate-per-min", "per-key request budget (token bucket, per instance)",
+       [](Config& c, auto& v, auto& n) { c.data_rate_per_min = static_cast<unsigned>(parse_uint(v, n, 1, 1000000)); },
+       "600"},
+      {"KEEL_CSV_MAX_FIELD_KB", "--csv-max-field-kb", "longest CSV field, KiB; longer makes the row bad",
+       [](Config& c, auto& v, auto& n) { c.csv_max_field_bytes = parse_uint(v, n, 1, 65536) << 10; }, "1024"},
+      {"KEEL_MAX_SYNCS", "--max-syncs", "concurrent dataset syncs in this process",
+       [](Config& c, auto& v, auto& n) { c.max_syncs = static_cast<unsigned>(parse_uint(v, n, 1, 64)); }, "1"},
+      {"KEEL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "free space a sync leaves on KEEL_DATA_DIR, MiB",
+       [](Config& c, auto& v, auto& n) { c.min_free_disk_bytes = parse_uint(v, n, 0, 1u << 30) << 20; }, "512"},
+      {"KEEL_MAX_SYNC_MB", "--max-sync-mb", "cap of a CSV sent for a sync, MiB",
+       [](Config& c, auto& v, auto& n) { c.max_sync_bytes = parse_uint(v, n, 1, 1u << 24) << 20; }, "10240"},
   };
   return opts;
 }
@@ -161,6 +179,11 @@ const std::vector<Option>& options() {
 void check(const Config& c) {
   if (c.memory_warn_percent > c.memory_reject_percent)
     throw ConfigError("KEEL_MEMORY_WARN_PERCENT: must not exceed KEEL_MEMORY_REJECT_PERCENT");
+}
+
+// The flags of `keel sync-csv` itself (the sync's options, not configuration).
+bool is_sync_flag(const std::string& name) {
+  return name == "--delimiter" || name == "--encoding" || name == "--max-bad-rows";
 }
 
 }  // namespace
@@ -196,19 +219,30 @@ Invocation parse_invocation(const std::vector<std::string>& args, const std::map
       const Option* opt = nullptr;
       for (const auto& o : options())
         if (name == o.flag) opt = &o;
-      if (!opt) throw ConfigError(name + ": unknown option (see keel --help)");
+      const bool command_flag = inv.command == "sync-csv" && is_sync_flag(name);
+      if (!opt && !command_flag) throw ConfigError(name + ": unknown option (see keel --help)");
       if (!has_value) {
         if (i + 1 >= args.size()) throw ConfigError(name + ": needs a value");
         value = args[++i];
       }
-      opt->apply(inv.config, value, name);
+      if (command_flag)
+        inv.command_options[name] = value;
+      else
+        opt->apply(inv.config, value, name);
       continue;
     }
-    if (command_seen) throw ConfigError(a + ": unexpected argument (see keel --help)");
-    if (a != "serve" && a != "migrate") throw ConfigError(a + ": unknown command (serve, migrate)");
+    if (command_seen) {
+      if (inv.command != "sync-csv") throw ConfigError(a + ": unexpected argument (see keel --help)");
+      inv.args.push_back(a);
+      continue;
+    }
+    if (a != "serve" && a != "migrate" && a != "sync-csv")
+      throw ConfigError(a + ": unknown command (serve, migrate, sync-csv)");
     inv.command = a;
     command_seen = true;
   }
+  if (inv.command == "sync-csv" && inv.args.size() != 2)
+    throw ConfigError("sync-csv: expected NAME and FILE (or - for stdin)");
   if (inv.config.threads == 0) inv.config.threads = std::max(1u, std::thread::hardware_concurrency());
   check(inv.config);
   return inv;
@@ -218,8 +252,11 @@ std::string help_text() {
   std::ostringstream out;
   out << "keel " << KEEL_VERSION << " - a bookings web backend with flat, small memory\n\n"
       << "usage: keel [serve|migrate] [options]\n"
+      << "       keel sync-csv NAME FILE|- [--delimiter D] [--encoding E] [--max-bad-rows N] [options]\n"
       << "  serve      serve HTTP (the default)\n"
       << "  migrate    apply pending database migrations and exit\n"
+      << "  sync-csv   convert a CSV into a new generation of dataset NAME (also while a server runs);\n"
+      << "             prints the sync report as JSON, exit 1 when the sync fails\n"
       << "  --help     this text\n"
       << "  --version  print the version\n\n"
       << "Options (each also an environment variable; a flag overrides the variable):\n";

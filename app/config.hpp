@@ -17,8 +17,10 @@ struct ConfigError : std::runtime_error {
 
 // The command line after parsing: which command and the resulting config.
 struct Invocation {
-  std::string command = "serve";  // serve | migrate | help | version
+  std::string command = "serve";  // serve | migrate | sync-csv | help | version
   Config config;
+  std::vector<std::string> args;                         // the command's operands (sync-csv: NAME FILE|-)
+  std::map<std::string, std::string> command_options;    // the command's own flags (sync-csv: --delimiter ...)
 };
 
 // env: the environment as name -> value (tests pass their own). Throws

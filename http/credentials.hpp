@@ -13,6 +13,10 @@ namespace keel {
 inline constexpr const char* kAdminKeyScheme = "AdminApiKey";       // X-API-Key: <key>
 inline constexpr const char* kAdminBearerScheme = "AdminBearer";    // Authorization: Bearer <key>
 inline constexpr const char* kBookingTokenScheme = "BookingToken";  // Authorization: Bearer <manage_token>
+// The data feed: a data API key (KEEL_DATA_API_KEYS or the api_keys table);
+// the admin key works there too.
+inline constexpr const char* kDataKeyScheme = "DataApiKey";     // X-API-Key: <key>
+inline constexpr const char* kDataBearerScheme = "DataBearer";  // Authorization: Bearer <key>
 
 // The token of "Authorization: Bearer <token>" (scheme case-insensitive,
 // surrounding spaces dropped); nothing when absent or empty.

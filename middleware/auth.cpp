@@ -11,7 +11,10 @@ namespace {
 bool admin_only(const RouteSpec& spec) {
   const auto& s = spec.security;
   if (s.empty()) return false;
-  return std::none_of(s.begin(), s.end(), [](const std::string& n) { return n == kBookingTokenScheme; });
+  // Booking routes and data routes decide for themselves (routers/booking_access, middleware/data_key).
+  return std::none_of(s.begin(), s.end(), [](const std::string& n) {
+    return n == kBookingTokenScheme || n == kDataKeyScheme || n == kDataBearerScheme;
+  });
 }
 }  // namespace
 

@@ -148,6 +148,14 @@ json openapi_document(const Router& router, std::vector<std::string>* warnings) 
        {{"type", "http"},
         {"scheme", "bearer"},
         {"description", "A booking's manage_token, returned once by POST /api/bookings."}}},
+      {kDataKeyScheme,
+       {{"type", "apiKey"},
+        {"in", "header"},
+        {"name", "X-API-Key"},
+        {"description",
+         "A data API key (KEEL_DATA_API_KEYS, or made by POST /api/admin/api-keys); the admin key works too."}}},
+      {kDataBearerScheme,
+       {{"type", "http"}, {"scheme", "bearer"}, {"description", "A data API key as a bearer token."}}},
   };
   info.tags = {
       {"bookings", "Create, read and cancel a booking with its manage_token."},

@@ -56,6 +56,8 @@ ResponseSpec error_response(int status, std::string description) {
 
 std::vector<std::string> admin_security() { return {kAdminKeyScheme, kAdminBearerScheme}; }
 
+std::vector<std::string> data_security() { return {kDataKeyScheme, kDataBearerScheme}; }
+
 std::vector<std::string> booking_security() { return {kBookingTokenScheme, kAdminKeyScheme, kAdminBearerScheme}; }
 
 std::vector<ResponseSpec> admin_responses(std::vector<ResponseSpec> own, const std::string& unavailable) {

@@ -22,6 +22,7 @@ ResponseSpec error_response(int status, std::string description);
 // Who may call a route (RouteSpec::security; any one scheme suffices).
 std::vector<std::string> admin_security();    // the admin key, as X-API-Key or as a bearer token
 std::vector<std::string> booking_security();  // a booking's manage_token, or the admin key
+std::vector<std::string> data_security();     // a data API key (or the admin key), as X-API-Key or bearer
 
 // A route's documented answers: `own` (its success and its own errors),
 // then those every route of its kind shares.

@@ -45,6 +45,15 @@ struct Config {
   std::string pdf_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::string pdf_font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
   double pdf_wait_s = 30;
+  // The data feed (services/datafeed, routers/datasets): datasets under
+  // data_dir/datasets/, read with an API key.
+  std::string data_default_dataset = "default";
+  std::vector<std::string> data_api_keys;  // KEEL_DATA_API_KEYS; more keys in the api_keys table
+  unsigned data_rate_per_min = 600;        // per-key token bucket, per instance
+  std::size_t csv_max_field_bytes = 1024ull << 10;
+  unsigned max_syncs = 1;  // concurrent syncs in this process
+  std::uint64_t min_free_disk_bytes = 512ull << 20;
+  std::uint64_t max_sync_bytes = 10240ull << 20;  // a CSV sent for a sync, as received
 };
 
 }  // namespace keel
