@@ -10,6 +10,7 @@
 #include "middleware/request_id.hpp"
 #include "routers/admin_bookings.hpp"
 #include "routers/bookings.hpp"
+#include "routers/datasets.hpp"
 #include "routers/docs.hpp"
 #include "routers/health.hpp"
 #include "routers/pdf.hpp"
@@ -57,6 +58,8 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_upload_routes(router_, ctx);
   register_static_routes(router_, ctx);
   register_pdf_routes(router_, ctx);
+  register_dataset_routes(router_, ctx);
+  register_admin_dataset_routes(router_, ctx);
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1")
     register_test_routes(router_, ctx);

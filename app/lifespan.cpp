@@ -114,6 +114,8 @@ int run_server(const Config& cfg) {
   try {
     std::size_t swept = ctx.storage.prepare(60);
     if (swept > 0) spdlog::info("removed {} stale temp file(s) from {}", swept, ctx.storage.tmp_dir());
+    std::size_t stale_syncs = ctx.datasets.prepare();
+    if (stale_syncs > 0) spdlog::info("removed {} unfinished dataset sync(s) from {}", stale_syncs, ctx.datasets.root());
   } catch (const std::exception& e) {
     spdlog::critical("cannot prepare the data folder {}: {}", cfg.data_dir, e.what());
     return 1;

@@ -55,7 +55,9 @@ struct RouteSpec {
   std::vector<ResponseSpec> responses;
   std::vector<std::string> security;  // names of security schemes; any one suffices
   bool include_in_schema = true;
-  std::uint64_t max_body_bytes = 0;  // a buffered body's cap below KEEL_MAX_BODY_MB (0: that ceiling)
+  // A buffered body's cap below KEEL_MAX_BODY_MB, or a streamed body's own
+  // cap instead of KEEL_MAX_UPLOAD_MB (0: those).
+  std::uint64_t max_body_bytes = 0;
   bool memory_guard = true;          // false: served even in the critical memory state (health checks)
 };
 

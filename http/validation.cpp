@@ -1,5 +1,6 @@
 #include "http/validation.hpp"
 
+#include "http/text/ascii.hpp"
 #include "http/text/iso_datetime.hpp"
 #include "http/text/utf8.hpp"
 
@@ -23,6 +24,14 @@ bool valid_email(std::string_view s) {
   return true;
 }
 
+std::optional<bool> parse_query_bool(std::string_view s) {
+  for (const char* t : {"true", "1", "yes", "on"})
+    if (text::iequals(s, t)) return true;
+  for (const char* f : {"false", "0", "no", "off"})
+    if (text::iequals(s, f)) return false;
+  return std::nullopt;
+}
+
 json Model::field_schema(const Field& f) const {
   json s;
   switch (f.kind) {
@@ -43,6 +52,9 @@ json Model::field_schema(const Field& f) const {
     case Kind::enumeration:
       s["type"] = "string";
       s["enum"] = f.enum_values;
+      break;
+    case Kind::boolean:
+      s["type"] = "boolean";
       break;
   }
   if (f.kind == Kind::email) s["maxLength"] = 254;
@@ -81,6 +93,10 @@ void check_value(const Field& f, const json& v, std::vector<json> loc, std::vect
       out.push_back({loc,
                      f.kind == Kind::integer ? "Input should be a valid integer" : "Input should be a valid string",
                      f.kind == Kind::integer ? "int_type" : "string_type"});
+    return;
+  }
+  if (f.kind == Kind::boolean) {
+    if (!v.is_boolean()) out.push_back({loc, "Input should be a valid boolean", "bool_type"});
     return;
   }
   if (f.kind == Kind::integer) {
@@ -197,6 +213,9 @@ std::vector<ValidationIssue> Model::validate_query(
         continue;
       }
       check_value(f, json(n), loc, out);
+    } else if (f.kind == Kind::boolean) {
+      if (!parse_query_bool(*value))
+        out.push_back({loc, "Input should be a valid boolean, unable to interpret input", "bool_parsing"});
     } else if (f.kind == Kind::datetime) {
       // Filters also accept a bare date (midnight UTC).
       if (!text::parse_iso_datetime(*value, false))

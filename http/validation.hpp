@@ -14,7 +14,7 @@
 
 namespace keel::validation {
 
-enum class Kind { string, integer, email, datetime, enumeration };
+enum class Kind { string, integer, email, datetime, enumeration, boolean };
 
 struct Field {
   std::string name;
@@ -45,5 +45,8 @@ struct Model {
 
 // Validity rules exposed for unit tests and reuse.
 bool valid_email(std::string_view s);
+// A boolean as a query parameter: true/false, 1/0, yes/no, on/off
+// (case-insensitive, as pydantic reads them); nothing for anything else.
+std::optional<bool> parse_query_bool(std::string_view s);
 
 }  // namespace keel::validation

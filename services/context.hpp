@@ -7,6 +7,7 @@
 #include "http/server.hpp"
 #include "services/bookings/repository.hpp"
 #include "services/config.hpp"
+#include "services/datafeed/store.hpp"
 #include "services/db/pool.hpp"
 #include "services/limits/concurrency_limit.hpp"
 #include "services/memory/monitor.hpp"
@@ -29,12 +30,15 @@ struct AppContext {
         memory(config.memory_limit_bytes, config.memory_warn_percent, config.memory_reject_percent),
         storage(config.data_dir),
         upload_slots(config.max_uploads),
-        pdf_slots(config.pdf_concurrency) {}
+        pdf_slots(config.pdf_concurrency),
+        datasets(config.data_dir),
+        sync_slots(config.max_syncs) {}
 
   static std::size_t blocking_threads(const Config& c) {
     // Enough for every database connection, every PDF rendering, and file
     // work (fsync, writes) besides: each of those bounds is configured.
-    return c.db_pool_size + c.db_max_overflow + c.pdf_concurrency + 2;
+    // Syncs too: each feeds its converter there.
+    return c.db_pool_size + c.db_max_overflow + c.pdf_concurrency + c.max_syncs + 2;
   }
 
   Config config;
@@ -53,6 +57,8 @@ struct AppContext {
   storage::Storage storage;
   ConcurrencyLimit upload_slots;  // KEEL_MAX_UPLOADS streamed uploads at once
   ConcurrencyLimit pdf_slots;     // KEEL_PDF_CONCURRENCY renderings at once
+  datafeed::DatasetStore datasets;  // data_dir/datasets
+  ConcurrencyLimit sync_slots;      // KEEL_MAX_SYNCS dataset syncs at once
   std::atomic<bool> schema_current{false};
   std::atomic<bool> stopping{false};
   boost::asio::any_io_executor io_executor;  // set by lifespan

@@ -1,0 +1,21 @@
+#pragma once
+// Input models and response schemas of the data-feed routes.
+#include "http/router.hpp"
+#include "http/validation.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace keel::dataset_schemas {
+
+// limit, offset, generation; with_feed adds /fetch-data's dataset and metadata_only.
+const validation::Model& page_query_model(bool with_feed);
+// delimiter, encoding, max_bad_rows of a sync.
+const validation::Model& sync_query_model();
+
+nlohmann::json page();          // a page of records
+nlohmann::json meta();          // meta.json (the sync report of the current generation)
+nlohmann::json sync_report();   // PUT's answer
+nlohmann::json dataset_list();  // GET /api/datasets
+ParamSpec name_param();
+
+}  // namespace keel::dataset_schemas
