@@ -6,6 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -126,6 +131,44 @@ TEST_F(SyncCli, LockedByAnotherProcessExit1) {
   EXPECT_EQ(run.code, 1);
   EXPECT_NE(run.err.find("sync in progress"), std::string::npos) << run.err;
   EXPECT_EQ(run.report()["generation"], nullptr);
+}
+
+// Peak RSS (KiB) of `keel sync-csv NAME FILE` run directly (wait4 gives
+// that one process's figure).
+long peak_rss_kib(const std::string& data_dir, const std::string& name, const std::string& path) {
+  std::string env_data = "KEEL_DATA_DIR=" + data_dir;
+  std::vector<std::string> args = {KEEL_BINARY, "sync-csv", name, path};
+  std::vector<char*> argv, envp = {env_data.data(), nullptr};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, KEEL_BINARY, &actions, nullptr, argv.data(), envp.data()) != 0) return -1;
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  struct rusage usage {};
+  if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  return usage.ru_maxrss;
+}
+
+TEST_F(SyncCli, MemoryStaysFlatWhateverTheFileSize) {
+  const auto small = file("small.csv", "id,name,price\n1,a,2\n");
+  const std::string big = dir_.path + "/big.csv";
+  {
+    std::ofstream f(big, std::ios::binary);
+    f << "id,name,price,description\n";
+    std::string rows;
+    for (int i = 0; i < 10000; ++i)
+      rows += std::to_string(i) + ",product " + std::to_string(i) + ",9.99,a description of the product\n";
+    while (static_cast<std::uint64_t>(f.tellp()) < (160ull << 20)) f << rows;
+  }
+  const long base = peak_rss_kib(data(), "small", small);
+  const long peak = peak_rss_kib(data(), "big", big);
+  ASSERT_GT(base, 0);
+  ASSERT_GT(peak, 0);
+  EXPECT_LE(peak - base, 4 * 1024) << "base " << base << " KiB, 160 MiB sync " << peak << " KiB";
 }
 
 }  // namespace

@@ -126,7 +126,9 @@ TEST_F(CsvSyncTest, ReportHasExactlyTheContractFields) {
   EXPECT_EQ(g->meta, r);
   EXPECT_EQ(g->records, 3u);
   EXPECT_EQ(records("fruit"),
-            "{\"sku\":\"1\",\"name\":\"apple\"}\n{\"sku\":\"2\",\"name\":\"pear\"}\n{\"sku\":\"4\",\"name\":\"plum\"}\n");
+            "{\"sku\":\"1\",\"name\":\"apple\"}\n"
+            "{\"sku\":\"2\",\"name\":\"pear\"}\n"
+            "{\"sku\":\"4\",\"name\":\"plum\"}\n");
   EXPECT_EQ(s.report()["generation"], r["generation"]);
 
   // A second sync replaces it: 200, not 201.
