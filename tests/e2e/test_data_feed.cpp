@@ -210,7 +210,8 @@ TEST_F(DataFeed, MetadataListAndHead) {
   auto list = read("/api/datasets");
   ASSERT_EQ(list.status, 200);
   bool found = false;
-  for (auto& d : list.json()["datasets"]) found |= d["dataset"] == "meta";
+  const json datasets = list.json()["datasets"];
+  for (auto& d : datasets) found |= d["dataset"] == "meta";
   EXPECT_TRUE(found) << list.body;
   // HEAD answers as GET, without a body.
   auto head = request(port(), {"HEAD", "/fetch-data?dataset=meta", {{"X-API-Key", kData}}, ""});
@@ -222,9 +223,10 @@ TEST_F(DataFeed, MetadataListAndHead) {
 
 TEST_F(DataFeed, BadParametersAre422AndUnknownIs404) {
   ASSERT_EQ(put_csv("params", catalogue_csv(5, "p")).status, 201);
-  for (const char* q : {"limit=0", "limit=1001", "limit=x", "offset=-1", "metadata_only=maybe", "generation=nope",
-                        "dataset=Bad%20Name"}) {
-    auto r = read(std::string("/fetch-data?dataset=params&") + q);
+  for (const char* q : {"dataset=params&limit=0", "dataset=params&limit=1001", "dataset=params&limit=x",
+                        "dataset=params&offset=-1", "dataset=params&metadata_only=maybe",
+                        "dataset=params&generation=nope", "dataset=Bad%20Name", "dataset="}) {
+    auto r = read(std::string("/fetch-data?") + q);
     EXPECT_EQ(r.status, 422) << q << " " << r.body;
     EXPECT_TRUE(r.json()["detail"].is_array()) << q;
   }
