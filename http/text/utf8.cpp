@@ -1,5 +1,8 @@
 #include "http/text/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace keel::text {
 
 std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
@@ -40,14 +43,30 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
   return len;
 }
 
-bool valid_utf8(std::string_view s) {
+bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
+
+std::size_t first_invalid_utf8(std::string_view s) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  const std::size_t n = s.size();
   char32_t cp = 0;
-  for (std::size_t i = 0; i < s.size();) {
+  for (std::size_t i = 0; i < n;) {
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & kHighBits) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const std::size_t len = decode_utf8(s, i, cp);
-    if (len == 0) return false;
+    if (len == 0) return i;
     i += len;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 std::size_t utf8_length(std::string_view s) {
