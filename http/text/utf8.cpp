@@ -1,5 +1,6 @@
 #include "http/text/utf8.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -53,10 +54,13 @@ std::size_t first_invalid_utf8(std::string_view s) {
     if (n - i >= 8) {
       std::uint64_t word;
       std::memcpy(&word, s.data() + i, 8);
-      if ((word & kHighBits) == 0) {
+      word &= kHighBits;
+      if (word == 0) {
         i += 8;
         continue;
       }
+      if constexpr (std::endian::native == std::endian::little)
+        i += std::countr_zero(word) / 8;  // to the first high byte
     }
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;

@@ -8,8 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <bit>
 #include <limits>
 #include <unordered_set>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace keel::datafeed {
 
@@ -48,6 +53,35 @@ namespace {
 enum class State : unsigned char { record_start, field_start, unquoted, quoted, quote_in_quoted, skip_line, dead };
 
 constexpr unsigned char kBom[3] = {0xEF, 0xBB, 0xBF};
+
+// The first byte from p on that ends a run of plain content: a control
+// character, '"', '\\', the delimiter when `delim` (outside quotes) and
+// the high half when `high` (transcoding); end when there is none. 16
+// bytes at a time where SSE2 is there (x86-64 always), then the table.
+inline const char* find_stop(const char* p, const char* end, const std::array<bool, 256>& table, char delim,
+                             bool outside_quotes, bool high) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i ctl_max = _mm_set1_epi8(0x1F);
+  const __m128i sep = _mm_set1_epi8(outside_quotes ? delim : '"');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl_max), v), _mm_cmpeq_epi8(v, sep)));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (high) mask |= static_cast<unsigned>(_mm_movemask_epi8(v));
+    if (mask != 0) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#else
+  (void)delim;
+  (void)outside_quotes;
+  (void)high;
+#endif
+  while (p < end && !table[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
 
 }  // namespace
 
@@ -93,7 +127,7 @@ struct CsvToJsonl::Impl {
   std::uint64_t rec_line = 0;
   std::size_t fields = 0;
   std::size_t field_len = 0;              // UTF-8 bytes of the current value (unescaped)
-  std::vector<std::size_t> field_starts;  // of each value, from rec_start
+  std::vector<std::size_t> field_starts;  // of each value written, from rec_start
   bool writing = false;                   // neither bad nor past the header's column count
   std::optional<BadReason> bad;
   std::string bad_detail;
@@ -114,7 +148,6 @@ struct CsvToJsonl::Impl {
     rec_line = line;
     rec_start = dst->size();
     fields = 0;
-    field_starts.clear();
     bad.reset();
     writing = true;
   }
@@ -129,12 +162,13 @@ struct CsvToJsonl::Impl {
     } else {
       dst->append(fields == 1 ? "[\"" : "\",\"");
     }
-    field_starts.push_back(dst->size() - rec_start);
+    if (fields > field_starts.size()) field_starts.resize(fields);  // the header only
+    field_starts[fields - 1] = dst->size() - rec_start;
   }
 
   // The record is bad: what it built so far goes. An unterminated quote
   // outranks what was found before it (it decides where the record ends).
-  void set_bad(BadReason reason, std::string detail) {
+  [[gnu::cold]] void set_bad(BadReason reason, std::string detail) {
     if (bad && reason != BadReason::unterminated_quote) return;
     bad = reason;
     bad_detail = std::move(detail);
@@ -142,7 +176,7 @@ struct CsvToJsonl::Impl {
     dst->resize(rec_start);
   }
 
-  std::string field_name(std::size_t i) const {  // 0-based
+  [[gnu::cold]] std::string field_name(std::size_t i) const {  // 0-based
     std::string s = "field " + std::to_string(i + 1);
     if (header_done && i < columns.size()) s += " (" + columns[i] + ")";
     return s;
@@ -153,7 +187,12 @@ struct CsvToJsonl::Impl {
   // for an unterminated quote: the caller skips to the next line end.
   bool grow(std::size_t n, bool quoted) {
     field_len += n;
-    if (field_len <= opt.max_field_bytes) return true;
+    if (field_len <= opt.max_field_bytes) [[likely]]
+      return true;
+    return too_long(quoted);
+  }
+
+  [[gnu::cold]] bool too_long(bool quoted) {
     if (quoted) {
       set_bad(BadReason::unterminated_quote,
               "quoted field still open after " + std::to_string(opt.max_field_bytes) + " bytes");
@@ -182,7 +221,7 @@ struct CsvToJsonl::Impl {
     return true;
   }
 
-  void report(BadReason reason, std::string detail) {
+  [[gnu::cold]] void report(BadReason reason, std::string detail) {
     ++bad_rows;
     if (errors.size() < opt.keep_errors) errors.push_back({rec_line, reason, std::move(detail)});
   }
@@ -199,7 +238,7 @@ struct CsvToJsonl::Impl {
         const std::size_t at = text::first_invalid_utf8(rec);
         if (at != std::string_view::npos) {
           std::size_t i = 0;
-          while (i + 1 < field_starts.size() && field_starts[i + 1] <= at) ++i;
+          while (i + 1 < fields && field_starts[i + 1] <= at) ++i;
           set_bad(BadReason::invalid_utf8, "invalid UTF-8 in " + field_name(i));
         }
       }
@@ -214,13 +253,13 @@ struct CsvToJsonl::Impl {
     rec_start = dst->size();
   }
 
-  void fail_header(std::string why) {
+  [[gnu::cold]] void fail_header(std::string why) {
     header_error = std::move(why);
     state = State::dead;
     header_buf = std::string();
   }
 
-  void end_header() {
+  [[gnu::cold]] void end_header() {
     if (bad) return fail_header("bad header: " + bad_detail);
     header_buf.append("\"]");
     if (text::first_invalid_utf8(header_buf) != std::string_view::npos) {
@@ -303,7 +342,7 @@ void CsvToJsonl::Impl::run(const char* const begin, const char* const end) {
         break;
       case State::unquoted: {
         const char* s = p;
-        while (p < end && !stop_unquoted[static_cast<unsigned char>(*p)]) ++p;
+        p = find_stop(p, end, stop_unquoted, opt.delimiter, true, high != nullptr);
         if (p != s) content(s, static_cast<std::size_t>(p - s), false);
         if (p == end) break;
         const char c = *p++;
@@ -319,7 +358,7 @@ void CsvToJsonl::Impl::run(const char* const begin, const char* const end) {
       }
       case State::quoted: {
         const char* s = p;
-        while (p < end && !stop_quoted[static_cast<unsigned char>(*p)]) ++p;
+        p = find_stop(p, end, stop_quoted, opt.delimiter, false, high != nullptr);
         if (p != s) {
           content(s, static_cast<std::size_t>(p - s), true);
           if (bad == BadReason::unterminated_quote) {
