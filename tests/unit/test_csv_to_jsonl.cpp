@@ -733,3 +733,108 @@ TEST(CsvToJsonl, JsonEscapeTable) {
   EXPECT_EQ(df::json_escape(0x01), "\\u0001");
   EXPECT_EQ(df::json_escape(0x1F), "\\u001f");
 }
+
+namespace {
+
+// The partner generator's --edge-cases file (a Shopify-like export, 19
+// columns, BOM, CRLF), rebuilt here: one record per hard case.
+std::string generator_edge_cases(std::size_t long_body_bytes) {
+  const std::string header =
+      "Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Published,Option1 Name,Option1 Value,Variant SKU,"
+      "Variant Grams,Variant Inventory Qty,Variant Price,Variant Compare At Price,Image Src,SEO Title,"
+      "SEO Description,Status";
+  const auto row = [](int n, std::vector<std::pair<int, std::string>> raw = {}) {
+    std::vector<std::string> f = {"edge-" + std::to_string(n),
+                                  "Zo\xC3\xAB \xC5\x81\xC3\xB3"
+                                  "d\xC5\xBA \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80 mug",
+                                  "<p>Plain body</p>",
+                                  "Acme",
+                                  "Home & Garden",
+                                  "Mugs",
+                                  "\"edge, test\"",
+                                  "TRUE",
+                                  "Title",
+                                  "Default Title",
+                                  "EDGE-" + std::to_string(n),
+                                  "250",
+                                  "7",
+                                  "9.99",
+                                  "",
+                                  "",
+                                  "",
+                                  "",
+                                  "active"};
+    for (auto& [i, v] : raw) f[i] = v;
+    std::string s;
+    for (std::size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + f[i];
+    return s;
+  };
+  std::string body = "<p>";
+  while (body.size() < long_body_bytes - 4) body += "long, ";
+  body.resize(long_body_bytes - 4);
+  body += "</p>";
+  std::string csv = "\xEF\xBB\xBF" + header + "\r\n";
+  csv += row(1) + "\r\n";
+  csv += row(2, {{3, "\"\""}, {14, "\"\""}}) + "\r\n";
+  csv += row(3, {{1, "\"\"\"\""}, {6, "\"\"\"\"\"\""}}) + "\r\n";
+  csv += row(4, {{1, "\"The \"\"Classic\"\" Mug, 12 oz\""}}) + "\r\n";
+  csv += row(5) + "\r";
+  csv += row(6) + "\n";
+  csv += row(7) + ",extra-1,extra-2\r\n";
+  csv += "edge-8,Short Row,<p>x</p>,Acme,Home\r\n";
+  csv += row(9, {{1, "Caf\xE9 \xFF\xFE \xC0\xAF Bowl"}}) + "\r\n";
+  csv += row(10, {{2, "\"" + body + "\""}}) + "\r\n";
+  csv += row(11, {{2, "\"<p>one</p>\r\n<p>two</p>\n<p>three</p>\r<p>four</p>\""}}) + "\r\n";
+  csv += row(12);
+  return csv;
+}
+
+}  // namespace
+
+TEST(CsvToJsonl, GeneratorEdgeCases) {
+  const std::string csv = generator_edge_cases(200 * 1024);
+  const Outcome o = convert(csv);
+  ASSERT_EQ(o.columns.size(), 19u);
+  EXPECT_EQ(o.columns[0], "Handle");  // the BOM is not part of the first name
+  std::vector<nlohmann::json> records;
+  for (std::size_t at = 0; at < o.jsonl.size();) {
+    const std::size_t nl = o.jsonl.find('\n', at);
+    records.push_back(nlohmann::json::parse(o.jsonl.substr(at, nl - at)));
+    at = nl + 1;
+  }
+  std::vector<std::string> handles;
+  for (const auto& r : records) handles.push_back(r["Handle"]);
+  EXPECT_EQ(handles, (std::vector<std::string>{"edge-1", "edge-2", "edge-3", "edge-4", "edge-5", "edge-6", "edge-10",
+                                               "edge-11", "edge-12"}));
+  ASSERT_EQ(records.size(), 9u);
+  EXPECT_EQ(records[0]["Title"],
+            "Zo\xC3\xAB \xC5\x81\xC3\xB3"
+            "d\xC5\xBA \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80 mug");
+  EXPECT_EQ(records[0]["Tags"], "edge, test");
+  EXPECT_EQ(records[1]["Vendor"], "");
+  EXPECT_EQ(records[1]["Variant Compare At Price"], "");
+  EXPECT_EQ(records[2]["Title"], "\"");
+  EXPECT_EQ(records[2]["Tags"], "\"\"");
+  EXPECT_EQ(records[3]["Title"], "The \"Classic\" Mug, 12 oz");
+  EXPECT_EQ(records[6]["Body (HTML)"].get<std::string>().size(), 200u * 1024);
+  EXPECT_EQ(records[7]["Body (HTML)"], "<p>one</p>\r\n<p>two</p>\n<p>three</p>\r<p>four</p>");
+  EXPECT_EQ(records[8]["Status"], "active");
+  EXPECT_EQ(o.errors, (std::vector<std::string>{"8 field_count expected 19 fields, got 21",
+                                                "9 field_count expected 19 fields, got 5",
+                                                "10 invalid_utf8 invalid UTF-8 in field 2 (Title)"}));
+  std::vector<std::size_t> every_byte;
+  for (std::size_t i = 1; i < csv.size(); ++i) every_byte.push_back(i);
+  EXPECT_EQ(convert_pieces(csv, {}, every_byte), o);
+
+  // Python's csv module stops at 128 KiB fields; with that limit the long
+  // quoted body is taken for an unterminated quote, and the next record is
+  // read from the next line end on.
+  const Outcome limited = convert(csv, opts(',', df::Encoding::utf8, 128 * 1024));
+  EXPECT_EQ(limited.records, 8u);
+  ASSERT_EQ(limited.errors.size(), 4u);
+  EXPECT_EQ(limited.errors[3], "11 unterminated_quote quoted field still open after 131072 bytes");
+
+  // Every split point, on the same file with a shorter long body.
+  expect_split_invariant(generator_edge_cases(300), {}, "generator edge cases");
+  expect_split_invariant(generator_edge_cases(300), opts(',', df::Encoding::utf8, 100), "generator, 100-byte limit");
+}
