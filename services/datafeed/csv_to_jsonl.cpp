@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 #include <limits>
+#include <unordered_map>
 #include <unordered_set>
 
 #if defined(__SSE2__)
@@ -176,10 +177,19 @@ struct CsvToJsonl::Impl {
     dst->resize(rec_start);
   }
 
+  // "field 3 (price)" for a detail; a long name is cut (on a character
+  // boundary) so that a detail stays short.
   [[gnu::cold]] std::string field_name(std::size_t i) const {  // 0-based
     std::string s = "field " + std::to_string(i + 1);
-    if (header_done && i < columns.size()) s += " (" + columns[i] + ")";
-    return s;
+    if (!header_done || i >= columns.size()) return s;
+    std::string_view name = columns[i];
+    constexpr std::size_t kMax = 40;
+    if (name.size() > kMax) {
+      std::size_t cut = kMax;
+      while (cut > 0 && text::is_utf8_continuation(name[cut])) --cut;
+      return s + " (" + std::string(name.substr(0, cut)) + "...)";
+    }
+    return s + " (" + std::string(name) + ")";
   }
 
   // Adds n bytes to the current value's length; false (and the record bad)
@@ -272,11 +282,15 @@ struct CsvToJsonl::Impl {
     for (std::size_t i = 0; i < names.size(); ++i) {
       if (names[i].empty()) names[i] = "column_" + std::to_string(i + 1);
     }
+    // Each name's next suffix is remembered, so a header of many repeats
+    // stays linear.
     const std::unordered_set<std::string> given(names.begin(), names.end());
     std::unordered_set<std::string> taken;
+    std::unordered_map<std::string, std::size_t> next_suffix;
     for (std::string& name : names) {
       if (taken.insert(name).second) continue;
-      for (std::size_t k = 2;; ++k) {
+      std::size_t& k = next_suffix.try_emplace(name, 2).first->second;
+      for (;; ++k) {
         std::string candidate = name + "_" + std::to_string(k);
         if (!given.contains(candidate) && taken.insert(candidate).second) {
           name = std::move(candidate);

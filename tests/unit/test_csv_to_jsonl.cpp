@@ -614,6 +614,12 @@ TEST(CsvToJsonl, BadRowDetails) {
       {"a,b\n1,\"2\n", opts(), "2 unterminated_quote quoted field still open at the end of the input"},
       {"a,b\n1,\"23456\n", opts(',', df::Encoding::utf8, 4),
        "2 unterminated_quote quoted field still open after 4 bytes"},
+      {"a," + std::string(60, 'n') + "\n1,\xFF\n", opts(),
+       "2 invalid_utf8 invalid UTF-8 in field 2 (" + std::string(40, 'n') + "...)"},
+      {"a,\xC3\xA9" + std::string(60, 'n') + "\n1,\xFF\n", opts(),
+       "2 invalid_utf8 invalid UTF-8 in field 2 (\xC3\xA9" + std::string(38, 'n') + "...)"},
+      {"a,n" + std::string(38, 'n') + "\xC3\xA9\n1,\xFF\n", opts(),
+       "2 invalid_utf8 invalid UTF-8 in field 2 (" + std::string(39, 'n') + "...)"},
   };
   for (const Detail& d : cases) {
     const Outcome o = convert(d.csv, d.options);
@@ -641,6 +647,17 @@ TEST(CsvToJsonl, HeaderErrorStopsEverything) {
     EXPECT_EQ(o.jsonl, "") << c.csv;
     EXPECT_EQ(o.records + o.bad_rows, 0u) << c.csv;
   }
+}
+
+TEST(CsvToJsonl, ManyRepeatedHeaderNamesStayLinear) {
+  // 200,000 columns named "a": with a fresh search per repeat this takes
+  // minutes.
+  std::string header;
+  for (int i = 0; i < 200000; ++i) header += i ? ",a" : "a";
+  const Outcome o = convert(header + "\n");
+  ASSERT_EQ(o.columns.size(), 200000u);
+  EXPECT_EQ(o.columns[1], "a_2");
+  EXPECT_EQ(o.columns.back(), "a_200000");
 }
 
 TEST(CsvToJsonl, KeepsTheFirstErrorsAndCountsAll) {
