@@ -6,7 +6,11 @@
 
 namespace keel::text {
 
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
+namespace {
+
+// decode_utf8's body, inlined into the validator's loop (which drops the
+// code point it does not need).
+[[gnu::always_inline]] inline std::size_t decode_at(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {
     cp = b0;
@@ -44,6 +48,10 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
   return len;
 }
 
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) { return decode_at(s, i, cp); }
+
 bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 std::size_t first_invalid_utf8(std::string_view s) {
@@ -66,7 +74,7 @@ std::size_t first_invalid_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    const std::size_t len = decode_utf8(s, i, cp);
+    const std::size_t len = decode_at(s, i, cp);
     if (len == 0) return i;
     i += len;
   }
