@@ -128,6 +128,7 @@ struct CsvToJsonl::Impl {
   std::uint64_t rec_line = 0;
   std::size_t fields = 0;
   std::size_t field_len = 0;              // UTF-8 bytes of the current value (unescaped)
+  std::size_t rec_len = 0;                // ... of the whole record so far
   std::vector<std::size_t> field_starts;  // of each value written, from rec_start
   bool writing = false;                   // neither bad nor past the header's column count
   std::optional<BadReason> bad;
@@ -149,6 +150,7 @@ struct CsvToJsonl::Impl {
     rec_line = line;
     rec_start = dst->size();
     fields = 0;
+    rec_len = 0;
     bad.reset();
     writing = true;
   }
@@ -197,9 +199,19 @@ struct CsvToJsonl::Impl {
   // for an unterminated quote: the caller skips to the next line end.
   bool grow(std::size_t n, bool quoted) {
     field_len += n;
-    if (field_len <= opt.max_field_bytes) [[likely]]
+    rec_len += n;
+    if (field_len <= opt.max_field_bytes && rec_len <= max_record_bytes(opt)) [[likely]]
       return true;
-    return too_long(quoted);
+    if (field_len > opt.max_field_bytes) return too_long(quoted);
+    record_too_long();
+    return true;  // parsing goes on as before; nothing more of the record is kept
+  }
+
+  // Many fields, each within the limit, could still make one huge record:
+  // a record is held whole until its line ends, so it is bounded too.
+  [[gnu::cold]] void record_too_long() {
+    if (!bad)
+      set_bad(BadReason::field_too_long, "record longer than " + std::to_string(max_record_bytes(opt)) + " bytes");
   }
 
   [[gnu::cold]] bool too_long(bool quoted) {

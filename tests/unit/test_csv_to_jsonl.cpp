@@ -716,6 +716,19 @@ TEST(CsvToJsonl, AnOverLongFieldIsNeverHeld) {
   EXPECT_EQ(c.first_errors().at(0).reason, df::BadReason::field_too_long);
 }
 
+TEST(CsvToJsonl, ARecordOfManyFieldsIsBoundedToo) {
+  // max_field 8 bytes: a record may hold 32. Five fields of 6 fit, five of 8
+  // do not (each field is within its own limit); at every split point.
+  const std::string csv = "a,b,c,d,e\n" + std::string("aaaaaa,bbbbbb,cccccc,dddddd,eeeeee\n") +
+                          "aaaaaaaa,bbbbbbbb,cccccccc,dddddddd,eeeeeeee\n1,2,3,4,5\n";
+  const auto o = opts(',', df::Encoding::utf8, 8);
+  const Outcome whole = convert(csv, o);
+  EXPECT_EQ(whole.records, 2u);
+  ASSERT_EQ(whole.errors.size(), 1u);
+  EXPECT_EQ(whole.errors[0], "3 field_too_long record longer than 32 bytes");
+  for (std::size_t cut = 0; cut <= csv.size(); ++cut) EXPECT_EQ(convert_pieces(csv, o, {cut}), whole) << cut;
+}
+
 TEST(CsvToJsonl, ParsesOptionNames) {
   EXPECT_EQ(df::parse_encoding("UTF-8"), df::Encoding::utf8);
   EXPECT_EQ(df::parse_encoding("utf8"), df::Encoding::utf8);
