@@ -4,11 +4,13 @@
 #include "middleware/access_log.hpp"
 #include "middleware/auth.hpp"
 #include "middleware/body_limit.hpp"
+#include "middleware/data_key.hpp"
 #include "middleware/cors.hpp"
 #include "middleware/error_catcher.hpp"
 #include "middleware/memory_protection.hpp"
 #include "middleware/request_id.hpp"
 #include "routers/admin_bookings.hpp"
+#include "routers/api_keys.hpp"
 #include "routers/bookings.hpp"
 #include "routers/datasets.hpp"
 #include "routers/docs.hpp"
@@ -35,8 +37,9 @@ awaitable<Response> route_miss(Request& req) {
 App::App(AppContext& ctx) : ctx_(ctx) {
   const Config& cfg = ctx.config;
   // Outermost first (docs/ARCHITECTURE.md): request id + access log -> error catcher
-  // (DB errors included) -> memory protection -> body limit -> CORS -> auth.
-  // Memory protection, body limit and auth are guards: they run inline.
+  // (DB errors included) -> memory protection -> body limit -> CORS -> auth -> data keys.
+  // Memory protection, body limit and auth are guards: they run inline; the
+  // data key check wraps only data routes (it adds RateLimit-* headers).
   chain_.use(request_id_middleware());
   chain_.use(access_log_middleware(cfg.log_format == "json"));
   chain_.use(error_catcher_middleware(ctx.errors));
@@ -44,6 +47,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   chain_.use(body_limit_guard(cfg.max_body_bytes, cfg.max_upload_bytes));
   chain_.use(cors_middleware(cfg.cors_origins));
   chain_.use(auth_guard(cfg.admin_api_key));
+  chain_.use(data_key_middleware(ctx.api_keys, ctx.rate_limits));
   // Not a coroutine: hands on the route handler's awaitable (a 422 for a
   // bad path parameter is thrown inside the error catcher's co_await).
   chain_.terminal([](Request& req) -> awaitable<Response> {
@@ -55,6 +59,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_health_routes(router_, ctx);
   register_booking_routes(router_, ctx);
   register_admin_booking_routes(router_, ctx);
+  register_api_key_routes(router_, ctx);
   register_upload_routes(router_, ctx);
   register_static_routes(router_, ctx);
   register_pdf_routes(router_, ctx);

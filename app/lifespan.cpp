@@ -1,5 +1,6 @@
 #include "app/lifespan.hpp"
 
+#include "app/api_key_refresh.hpp"
 #include "app/core.hpp"
 #include "app/schema_check.hpp"
 #include "http/server.hpp"
@@ -111,6 +112,7 @@ int run_server(const Config& cfg) {
   ctx.db = std::make_unique<db::Pool>(pc, ctx.blocking);
   ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
   ctx.uploads = std::make_unique<uploads::Repository>(*ctx.db);
+  ctx.api_key_rows = std::make_unique<api_keys::Repository>(*ctx.db);
   try {
     std::size_t swept = ctx.storage.prepare(60);
     if (swept > 0) spdlog::info("removed {} stale temp file(s) from {}", swept, ctx.storage.tmp_dir());
@@ -146,6 +148,7 @@ int run_server(const Config& cfg) {
     return 1;
   }
   ctx.memory.start(io.get_executor());
+  watch_api_keys(ctx);
   spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
   // What start-up built and dropped (schema check, route metadata, the
   // OpenAPI document's tree) goes back to the system before serving, and so

@@ -5,6 +5,9 @@
 #include "http/blocking.hpp"
 #include "http/http.hpp"
 #include "http/server.hpp"
+#include "services/api_keys/rate_limiter.hpp"
+#include "services/api_keys/registry.hpp"
+#include "services/api_keys/repository.hpp"
 #include "services/bookings/repository.hpp"
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
@@ -64,6 +67,12 @@ struct AppContext {
   ConcurrencyLimit sync_slots;      // KEEL_MAX_SYNCS dataset syncs at once
   ConcurrencyLimit page_slots;      // KEEL_DATA_MAX_PAGES data pages in memory at once
   AsyncSemaphore page_permits;      // ... taken through this (waiters queue)
+  // Data API keys: the table's rows, the in-memory registry every data
+  // request is checked against (refreshed by app/api_key_refresh), and this
+  // instance's per-key token buckets.
+  std::unique_ptr<api_keys::Repository> api_key_rows;
+  api_keys::Registry api_keys{config.data_api_keys, config.data_rate_per_min};
+  api_keys::RateLimiter rate_limits;
   std::atomic<bool> schema_current{false};
   std::atomic<bool> stopping{false};
   boost::asio::any_io_executor io_executor;  // set by lifespan

@@ -3,6 +3,7 @@
 #include "app/test_routes.hpp"
 
 #include "http/json_body.hpp"
+#include "routers/schemas.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -84,6 +85,17 @@ void register_test_routes(Router& router, AppContext& ctx) {
       total += n;
     }
     co_return Response::json(200, {{"bytes", total}});
+  });
+  // A data route (middleware/data_key decides who gets here), for the API key tests.
+  RouteSpec ping = hidden("GET", "/__test/data-ping");
+  ping.security = schemas::data_security();
+  router.add(ping, [](Request&) -> awaitable<Response> { co_return Response::json(200, {{"ok", true}}); });
+  // The same, answering 404 through an HttpError (RateLimit headers must still be there).
+  RouteSpec missing = hidden("GET", "/__test/data-missing");
+  missing.security = schemas::data_security();
+  router.add(missing, [](Request&) -> awaitable<Response> {
+    throw HttpError(404, "dataset not found");
+    co_return Response::empty(204);
   });
 }
 

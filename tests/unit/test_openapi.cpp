@@ -228,6 +228,25 @@ TEST(OpenApi, DocumentCoversEveryRouteOfTheApp) {
   const json& bc = doc["components"]["schemas"]["BookingCreate"];
   EXPECT_EQ(bc["properties"]["duration_minutes"]["minimum"], 15);
   EXPECT_EQ(bc["additionalProperties"], false);
+  // The data feed's API keys (admin only; the key itself only in the 201).
+  for (const char* id : {"create_api_key", "list_api_keys", "revoke_api_key"}) EXPECT_TRUE(ids.count(id)) << id;
+  ASSERT_TRUE(paths.contains("/api/admin/api-keys"));
+  const json& make_key = paths["/api/admin/api-keys"]["post"];
+  EXPECT_EQ(make_key["security"], json::parse(R"([{"AdminApiKey":[]},{"AdminBearer":[]}])"));
+  for (const char* status : {"201", "401", "403", "422"}) EXPECT_TRUE(make_key["responses"].contains(status)) << status;
+  EXPECT_TRUE(make_key["responses"]["201"]["content"]["application/json"]["schema"]["properties"].contains("key"));
+  const json& key_model = doc["components"]["schemas"]["ApiKeyCreate"];
+  EXPECT_EQ(key_model["properties"]["name"]["maxLength"], 80);
+  EXPECT_EQ(key_model["properties"]["rate_per_minute"]["maximum"], 100000);
+  EXPECT_EQ(key_model["required"], json::array({"name"}));
+  const json& list_keys = paths["/api/admin/api-keys"]["get"]["responses"]["200"]["content"]["application/json"];
+  EXPECT_FALSE(list_keys["schema"]["properties"]["keys"]["items"]["properties"].contains("key"));
+  ASSERT_TRUE(paths.contains("/api/admin/api-keys/{id}"));
+  const json& revoke_key = paths["/api/admin/api-keys/{id}"]["delete"];
+  EXPECT_EQ(revoke_key["parameters"][0]["schema"]["type"], "integer");
+  EXPECT_TRUE(revoke_key["responses"].contains("204"));
+  EXPECT_TRUE(revoke_key["responses"].contains("404"));
+  EXPECT_EQ(schemes["DataApiKey"]["name"], "X-API-Key");
   if (paths.contains("/api/uploads")) {
     const json& content = paths["/api/uploads"]["post"]["requestBody"]["content"];
     EXPECT_EQ(content["multipart/form-data"]["schema"]["properties"]["file"]["format"], "binary");
