@@ -170,6 +170,8 @@ const std::vector<Option>& options() {
        [](Config& c, auto& v, auto& n) { c.max_syncs = static_cast<unsigned>(parse_uint(v, n, 1, 64)); }, "1"},
       {"KEEL_MIN_FREE_DISK_MB", "--min-free-disk-mb", "free space a sync leaves on KEEL_DATA_DIR, MiB",
        [](Config& c, auto& v, auto& n) { c.min_free_disk_bytes = parse_uint(v, n, 0, 1u << 30) << 20; }, "512"},
+      {"KEEL_DATA_MAX_PAGES", "--data-max-pages", "data pages in memory at once (others wait up to 10 s, then 503)",
+       [](Config& c, auto& v, auto& n) { c.data_max_pages = static_cast<unsigned>(parse_uint(v, n, 1, 4096)); }, "64"},
       {"KEEL_MAX_SYNC_MB", "--max-sync-mb", "cap of a CSV sent for a sync, MiB",
        [](Config& c, auto& v, auto& n) { c.max_sync_bytes = parse_uint(v, n, 1, 1u << 24) << 20; }, "10240"},
   };

@@ -2,6 +2,7 @@
 #include "app/config.hpp"
 #include "app/lifespan.hpp"
 #include "app/logging.hpp"
+#include "app/sync_cli.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -27,5 +28,6 @@ int main(int argc, char** argv) {
   }
   keel::init_logging(inv.config.log_level, inv.config.log_format);
   if (inv.command == "migrate") return keel::run_migrate(inv.config);
+  if (inv.command == "sync-csv") return keel::run_sync_csv(inv);
   return keel::run_server(inv.config);
 }

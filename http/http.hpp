@@ -177,6 +177,9 @@ struct Response {
   std::variant<std::string, FileBody, StreamBody> body;
   // Set by handlers that do not want the connection kept alive.
   bool close = false;
+  // Kept until the response is sent, then released: a concurrency permit
+  // that bounds how many such bodies are in memory at once.
+  std::shared_ptr<void> hold;
 
   static Response json(int status, const nlohmann::json& j);
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

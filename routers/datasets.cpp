@@ -22,6 +22,7 @@ using GenerationPtr = std::shared_ptr<const Generation>;
 // A small page is read, and gzipped, in one trip to the blocking pool and
 // answered with a Content-Length; a larger one streams in pieces.
 constexpr std::uint64_t kSmallPage = datafeed::PageRecords::kPiece;
+constexpr std::chrono::seconds kPageWait{10};
 
 struct PageQuery {
   std::string dataset;
@@ -165,6 +166,14 @@ awaitable<Response> page_response(const Request& req, AppContext& ctx, Generatio
       strong_etag(*g, std::to_string(q.offset) + "." + std::to_string(q.limit) + (gzip ? ".gz" : ""));
   if (not_modified(req, etag)) co_return not_modified_response(etag, true);
 
+  // A page body holds up to 64 KiB (and 64 KiB of zlib state) until it is
+  // sent: KEEL_DATA_MAX_PAGES of them at once, the others wait their turn.
+  std::optional<AsyncSemaphore::Permit> permit = co_await ctx.page_permits.acquire(kPageWait);
+  if (!permit) {
+    Headers h;
+    h.set("Retry-After", "1");
+    throw HttpError(503, "too many data pages in flight, retry", h);
+  }
   const datafeed::PageShape shape = datafeed::page_shape(g->records, q.offset, q.limit);
   std::string prefix = datafeed::page_prefix(*g, shape);
   // One trip to the blocking pool locates the records and, for a small page,
@@ -184,6 +193,7 @@ awaitable<Response> page_response(const Request& req, AppContext& ctx, Generatio
   r.headers.set("Vary", "Accept-Encoding");
   r.headers.set("Cache-Control", "private, no-cache");
   if (gzip) r.headers.set("Content-Encoding", "gzip");
+  r.hold = std::make_shared<AsyncSemaphore::Permit>(std::move(*permit));
   if (stream->ended) {
     r.body = std::move(first);
     co_return r;
@@ -247,6 +257,7 @@ std::vector<ResponseSpec> data_responses(std::vector<ResponseSpec> own) {
   own.push_back(error_response(410, "generation gone: the pinned generation was removed"));
   own.push_back(error_response(422, "Bad parameters"));
   own.push_back(error_response(429, "Rate limit of the API key exceeded (Retry-After)"));
+  own.push_back(error_response(503, "Too many data pages in flight (KEEL_DATA_MAX_PAGES); Retry-After"));
   return own;
 }
 

@@ -133,7 +133,8 @@ json openapi_document(const Router& router, std::vector<std::string>* warnings) 
       "PDFs.\n\n"
       "**Authentication.** Admin routes take the admin key as `X-API-Key: <key>` or `Authorization: Bearer <key>`. "
       "A booking's `manage_token` (returned once, by `POST /api/bookings`) is sent as `Authorization: Bearer "
-      "<manage_token>` to read, cancel or upload for that booking.\n\n"
+      "<manage_token>` to read, cancel or upload for that booking. The data feed (`/fetch-data`, `/api/datasets`) "
+      "takes a data API key the same two ways; the admin key works there too.\n\n"
       "**Errors** are JSON: `{\"detail\": \"...\"}`, and for validation errors (422) "
       "`{\"detail\": [{\"loc\": [...], \"msg\": \"...\", \"type\": \"...\"}]}`.";
   info.security_schemes = {

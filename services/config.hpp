@@ -54,6 +54,7 @@ struct Config {
   unsigned max_syncs = 1;  // concurrent syncs in this process
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   std::uint64_t max_sync_bytes = 10240ull << 20;  // a CSV sent for a sync, as received
+  unsigned data_max_pages = 64;                   // data pages built or being sent at once (64 KiB + zlib each)
 };
 
 }  // namespace keel

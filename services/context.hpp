@@ -9,6 +9,7 @@
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
 #include "services/db/pool.hpp"
+#include "services/limits/async_semaphore.hpp"
 #include "services/limits/concurrency_limit.hpp"
 #include "services/memory/monitor.hpp"
 #include "services/storage/storage.hpp"
@@ -32,7 +33,9 @@ struct AppContext {
         upload_slots(config.max_uploads),
         pdf_slots(config.pdf_concurrency),
         datasets(config.data_dir),
-        sync_slots(config.max_syncs) {}
+        sync_slots(config.max_syncs),
+        page_slots(config.data_max_pages),
+        page_permits(page_slots) {}
 
   static std::size_t blocking_threads(const Config& c) {
     // Enough for every database connection, every PDF rendering, and file
@@ -59,6 +62,8 @@ struct AppContext {
   ConcurrencyLimit pdf_slots;     // KEEL_PDF_CONCURRENCY renderings at once
   datafeed::DatasetStore datasets;  // data_dir/datasets
   ConcurrencyLimit sync_slots;      // KEEL_MAX_SYNCS dataset syncs at once
+  ConcurrencyLimit page_slots;      // KEEL_DATA_MAX_PAGES data pages in memory at once
+  AsyncSemaphore page_permits;      // ... taken through this (waiters queue)
   std::atomic<bool> schema_current{false};
   std::atomic<bool> stopping{false};
   boost::asio::any_io_executor io_executor;  // set by lifespan

@@ -1,8 +1,16 @@
 #include "http/text/utf8.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
 namespace keel::text {
 
-std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
+namespace {
+
+// decode_utf8's body, inlined into the validator's loop (which drops the
+// code point it does not need).
+[[gnu::always_inline]] inline std::size_t decode_at(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {
     cp = b0;
@@ -40,14 +48,37 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
   return len;
 }
 
-bool valid_utf8(std::string_view s) {
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) { return decode_at(s, i, cp); }
+
+bool valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
+
+std::size_t first_invalid_utf8(std::string_view s) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ull;
+  const std::size_t n = s.size();
   char32_t cp = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = decode_utf8(s, i, cp);
-    if (len == 0) return false;
+  for (std::size_t i = 0; i < n;) {
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      word &= kHighBits;
+      if (word == 0) {
+        i += 8;
+        continue;
+      }
+      if constexpr (std::endian::native == std::endian::little)
+        i += std::countr_zero(word) / 8;  // to the first high byte
+    }
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = decode_at(s, i, cp);
+    if (len == 0) return i;
     i += len;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 std::size_t utf8_length(std::string_view s) {

@@ -15,6 +15,11 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
 
 bool valid_utf8(std::string_view s);
 
+// The offset of the first byte where s stops being well-formed UTF-8, or
+// npos when all of it is. Runs of ASCII are checked 8 bytes at a time, so
+// mostly-ASCII text costs about a memory read.
+std::size_t first_invalid_utf8(std::string_view s);
+
 // Code points in valid UTF-8 (the bytes that start one).
 std::size_t utf8_length(std::string_view s);
 

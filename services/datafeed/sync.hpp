@@ -41,6 +41,11 @@ struct SyncError : std::runtime_error {
   nlohmann::json body;
 };
 
+// The report of a sync that failed before reading a byte (409, 413 or 507
+// from the constructor): generation null, nothing counted. What the CLI
+// prints then.
+nlohmann::json unstarted_report(const std::string& dataset, const std::string& source);
+
 class CsvSync {
  public:
   // Takes the dataset's lock (409 `sync in progress` when another process

@@ -130,3 +130,24 @@ TEST(Utf8, LengthCountsCodePoints) {
   EXPECT_EQ(utf8_length("abc"), 3u);
   EXPECT_EQ(utf8_length("\xC2\x80\xE0\xA0\x80\xF0\x90\x80\x80"), 3u);
 }
+
+TEST(Utf8, FirstInvalidGivesTheOffset) {
+  struct Case {
+    std::string bytes;
+    std::size_t at;
+  };
+  const std::size_t npos = std::string_view::npos;
+  const Case cases[] = {
+      {"", npos},
+      {"0123456789abcdefXYZ", npos},
+      {"\xFF", 0},
+      {"0123456\xFF", 7},
+      {"01234567\xFF", 8},
+      {"0123456789abcde\xC3", 15},
+      {"0123456789abcdef\xC3\xA9\xE2\x82\xAC"
+       "0123456789\xED\xA0\x80",
+       31},
+      {"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC0\x80", 10},
+  };
+  for (const auto& c : cases) EXPECT_EQ(first_invalid_utf8(c.bytes), c.at) << c.bytes;
+}
