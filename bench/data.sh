@@ -239,7 +239,7 @@ fi
 # wrk counts every answer: a run with non-2xx answers or socket errors (keel
 # refusing under memory pressure from other work, say) is repeated twice after
 # a pause; one that still fails is kept and flagged in the report.
-declare -A RPS P50 P99 BAD
+declare -A RPS P50 P99 BAD=()
 wrk_once() {  # wrk_once URL ARGS... -> "req/s p50_ms p99_ms failed"
   local url="$1"; shift
   wrk --latency "$@" "$url" 2>&1 | awk '
