@@ -156,6 +156,7 @@ struct CsvToJsonl::Impl {
   }
 
   void begin_field() {
+    check_record_length();
     ++fields;
     field_len = 0;
     if (fields > ncols) writing = false;
@@ -200,17 +201,18 @@ struct CsvToJsonl::Impl {
   bool grow(std::size_t n, bool quoted) {
     field_len += n;
     rec_len += n;
-    if (field_len <= opt.max_field_bytes && rec_len <= max_record_bytes(opt)) [[likely]]
+    if (field_len <= opt.max_field_bytes) [[likely]]
       return true;
-    if (field_len > opt.max_field_bytes) return too_long(quoted);
-    record_too_long();
-    return true;  // parsing goes on as before; nothing more of the record is kept
+    return too_long(quoted);
   }
 
   // Many fields, each within the limit, could still make one huge record:
-  // a record is held whole until its line ends, so it is bounded too.
-  [[gnu::cold]] void record_too_long() {
-    if (!bad)
+  // a record is held whole until its line ends, so it is bounded too. Checked
+  // where a field starts and where the record ends -- never inside a field,
+  // so the outcome cannot depend on where the chunks split -- which holds a
+  // record to max_record_bytes plus one field.
+  void check_record_length() {
+    if (rec_len > max_record_bytes(opt) && !bad) [[unlikely]]
       set_bad(BadReason::field_too_long, "record longer than " + std::to_string(max_record_bytes(opt)) + " bytes");
   }
 
@@ -249,6 +251,7 @@ struct CsvToJsonl::Impl {
   }
 
   void end_record() {
+    check_record_length();
     if (!header_done) return end_header();
     if (!bad && fields != ncols) {
       set_bad(BadReason::field_count, "expected " + std::to_string(ncols) + " fields, got " + std::to_string(fields));

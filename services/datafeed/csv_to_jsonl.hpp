@@ -48,8 +48,8 @@ struct CsvOptions {
 };
 
 // A record is held whole until its line ends: one longer than this (its
-// values' UTF-8, summed) is bad too (field_too_long), so memory stays
-// bounded whatever the number of columns.
+// values' UTF-8, summed, checked between fields) is bad too
+// (field_too_long), so memory stays bounded whatever the number of columns.
 inline std::size_t max_record_bytes(const CsvOptions& o) { return 4 * o.max_field_bytes; }
 
 // The JSONL byte offset of every kIndexStride-th record (0, 1024, 2048, ...)
