@@ -1,6 +1,7 @@
 #include "services/datafeed/store.hpp"
 #include "services/datafeed/csv_to_jsonl.hpp"  // kIndexStride
 #include "services/datafeed/disk.hpp"
+#include "services/storage/writeback.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -336,6 +337,7 @@ struct GenerationWriter::Impl {
   std::string dataset, dataset_dir, id, folder;  // folder: where it is now (tmp-<id>, then g-<id>)
   int records_fd = -1, index_fd = -1;
   std::uint64_t records_bytes = 0, index_bytes = 0;
+  std::optional<storage::Writeback> writeback;  // of records.jsonl: the bulk of a generation
   bool committed = false;
 
   Impl(DatasetStore& s) : store(s) {}
@@ -361,6 +363,7 @@ GenerationWriter::GenerationWriter(DatasetStore& store, SyncLock& lock) : impl_(
     return fd;
   };
   w.records_fd = create("records.jsonl");
+  w.writeback.emplace(w.records_fd);
   w.index_fd = create("index");
   // The record count, filled in by commit().
   disk::write_all(w.index_fd, std::string_view("\0\0\0\0\0\0\0\0", 8), w.path("index"));
@@ -374,6 +377,7 @@ const std::string& GenerationWriter::id() const { return impl_->id; }
 void GenerationWriter::write_records(std::string_view jsonl) {
   disk::write_all(impl_->records_fd, jsonl, impl_->path("records.jsonl"));
   impl_->records_bytes += jsonl.size();
+  impl_->writeback->advanced(impl_->records_bytes);
 }
 
 static std::string little_endian(std::uint64_t v) {

@@ -3,6 +3,7 @@
 #include "http/text/iso_datetime.hpp"
 #include "services/crypto/sha256.hpp"
 #include "services/datafeed/gzip_inflate.hpp"
+#include "services/storage/pipeline_stage.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -18,8 +19,8 @@ using Clock = std::chrono::steady_clock;
 
 // The converter is fed at most this much at a time, so its output (JSONL is
 // larger than the CSV: every line repeats the keys) stays bounded whatever
-// the caller's chunk size.
-constexpr std::size_t kConvertPiece = 256 << 10;
+// the caller's chunk size; the source is queued in pieces of this size too.
+constexpr std::size_t kConvertPiece = 128 << 10;
 // statvfs costs a microsecond: checking every 4 MiB of output (the issue
 // asks for at least every 64 MiB) lets a small file system refuse with 507
 // before a write fails for want of space.
@@ -69,36 +70,63 @@ bool out_of_space(const std::system_error& e) {
   return e.code() == std::errc::no_space_on_device || e.code().value() == EDQUOT;
 }
 
+// A sync is a pipeline of three threads: the caller's feed() hashes the
+// source and queues it in pieces; the converter thread inflates and converts
+// them; the writer thread writes the JSONL and its index (starting writeback
+// as it goes) and watches the disk. Each hand-off queue holds at most
+// kStageDepth pieces, so memory stays a few pieces whatever the file's size.
+// Errors raised in a stage surface at the caller's next feed() or finish().
+constexpr std::size_t kStageDepth = 2;
+
+struct Output {  // one converted piece on its way to disk
+  std::string records;
+  std::vector<std::uint64_t> index;
+  void clear() {
+    records.clear();
+    index.clear();
+  }
+};
+
+// Thrown by the converter; the caller turns it into the 422 with the report.
+struct TooManyBadRows {};
+
 struct CsvSync::Impl {
   DatasetStore& store;
   std::string dataset;
   SyncOptions options;
   std::unique_ptr<SyncLock> lock;
   std::unique_ptr<GenerationWriter> writer;
-  CsvToJsonl csv;
-  std::unique_ptr<GzipInflate> gzip;
+  CsvToJsonl csv;                     // the converter thread's, until it finished
+  std::unique_ptr<GzipInflate> gzip;  // the converter thread's
+  Output out;                         // the converter thread's piece being filled
+  std::uint64_t next_disk_check = 0;  // the writer thread's: at the first output, then every kDiskCheckEvery
   Sha256 sha;
   std::string sha_hex;  // set when the source ended
   std::uint64_t source_bytes = 0;
-  std::uint64_t next_disk_check = 0;  // at the first output, then every kDiskCheckEvery
   Clock::time_point started = Clock::now();
-  std::string out;
-  std::vector<std::uint64_t> index;
   std::optional<std::string> generation;  // set once committed
   std::optional<std::chrono::system_clock::time_point> synced_at;
   double seconds = 0;
   bool created = false;
   bool failed = false;
+  // Last, so they stop (and join) before anything they use goes.
+  std::unique_ptr<storage::PipelineStage<Output>> write_stage;
+  std::unique_ptr<storage::PipelineStage<std::string>> convert_stage;
 
   Impl(DatasetStore& s, const std::string& name, SyncOptions o)
       : store(s), dataset(name), options(std::move(o)), csv(options.csv) {}
+
+  void start_stages() {
+    write_stage = std::make_unique<storage::PipelineStage<Output>>(kStageDepth, [this](Output& o) { write(o); });
+    convert_stage = std::make_unique<storage::PipelineStage<std::string>>(
+        kStageDepth, [this](std::string& src) { convert_source(src); });
+  }
 
   nlohmann::json report() const {
     nlohmann::json errors = nlohmann::json::array();
     for (const auto& e : csv.first_errors())
       errors.push_back({{"line", e.line}, {"reason", reason_name(e.reason)}, {"detail", e.detail}});
-    const double elapsed =
-        generation ? seconds : std::chrono::duration<double>(Clock::now() - started).count();
+    const double elapsed = generation ? seconds : std::chrono::duration<double>(Clock::now() - started).count();
     nlohmann::json r = {{"dataset", dataset},
                         {"generation", generation ? nlohmann::json(*generation) : nlohmann::json(nullptr)},
                         {"records", csv.records()},
@@ -114,59 +142,99 @@ struct CsvSync::Impl {
     return r;
   }
 
-  // Stops the sync: the temp folder and the lock go at once; the report
-  // keeps what was counted.
+  // Stops the sync: the stages, the temp folder and the lock go at once; the
+  // report keeps what was counted.
   void abandon() noexcept {
     failed = true;
     generation.reset();
+    convert_stage.reset();
+    write_stage.reset();
     if (sha_hex.empty()) {
       try {
         sha_hex = sha.finish_hex();
-      } catch (...) {
-      }
+      } catch (...) {}
     }
     writer.reset();
     lock.reset();
   }
 
-  [[noreturn]] void fail(int status, nlohmann::json body) {
-    abandon();
-    throw SyncError(status, std::move(body));
-  }
-
-  void check_disk() {
-    if (writer->bytes_written() < next_disk_check) return;
-    next_disk_check = writer->bytes_written() + kDiskCheckEvery;
-    if (store.free_bytes() < options.min_free_disk_bytes) fail(507, detail("not enough disk space"));
-  }
-
-  void check_rows() {
-    if (auto e = csv.header_error()) fail(422, detail(*e));
-    if (csv.bad_rows() > options.max_bad_rows) {
+  // Runs one step of the caller's; any failure (its own or a stage's)
+  // abandons the sync and becomes the SyncError the caller answers with.
+  template <class F>
+  auto guarded(F&& step) {
+    try {
+      return step();
+    } catch (const TooManyBadRows&) {
       abandon();
       throw SyncError(422, {{"detail", "too many bad rows"}, {"report", report()}});
+    } catch (const SyncError&) {
+      abandon();
+      throw;
+    } catch (const std::system_error& e) {
+      abandon();  // a disk error too: no half generation stays
+      if (out_of_space(e)) throw SyncError(507, detail("not enough disk space"));
+      throw;
+    } catch (...) {
+      abandon();
+      throw;
     }
   }
 
-  nlohmann::json finish_source();
+  // The caller's thread: hash, then queue in converter-sized pieces.
+  void queue_source(std::string_view bytes) {
+    source_bytes += bytes.size();
+    if (source_bytes > options.max_source_bytes)
+      throw SyncError(413,
+                      detail("CSV too large: the limit is " + std::to_string(options.max_source_bytes >> 20) + " MiB"));
+    sha.update(bytes);
+    while (!bytes.empty()) {
+      const auto piece = bytes.substr(0, kConvertPiece);
+      bytes.remove_prefix(piece.size());
+      std::string buf = convert_stage->take();
+      buf.assign(piece);
+      convert_stage->push(std::move(buf));
+    }
+  }
 
-  void flush() {
-    if (!out.empty()) writer->write_records(out);
-    if (!index.empty()) writer->write_index(index);
-    out.clear();
-    index.clear();
+  // The converter thread.
+  void convert_source(const std::string& src) {
+    if (!gzip) return convert(src);
+    try {
+      gzip->feed(src, [this](std::string_view piece) { convert(piece); });
+    } catch (const GzipError& e) { throw SyncError(400, detail(e.what())); }
   }
 
   void convert(std::string_view csv_bytes) {
     while (!csv_bytes.empty()) {
       const auto piece = csv_bytes.substr(0, kConvertPiece);
       csv_bytes.remove_prefix(piece.size());
-      csv.feed(piece, out, index);
-      flush();
+      csv.feed(piece, out.records, out.index);
       check_rows();
-      check_disk();
+      ship();
     }
   }
+
+  void check_rows() const {
+    if (auto e = csv.header_error()) throw SyncError(422, detail(*e));
+    if (csv.bad_rows() > options.max_bad_rows) throw TooManyBadRows{};
+  }
+
+  void ship() {
+    if (out.records.empty() && out.index.empty()) return;
+    write_stage->push(std::move(out));
+    out = write_stage->take();
+  }
+
+  // The writer thread.
+  void write(const Output& o) {
+    if (!o.records.empty()) writer->write_records(o.records);
+    if (!o.index.empty()) writer->write_index(o.index);
+    if (writer->bytes_written() < next_disk_check) return;
+    next_disk_check = writer->bytes_written() + kDiskCheckEvery;
+    if (store.free_bytes() < options.min_free_disk_bytes) throw SyncError(507, detail("not enough disk space"));
+  }
+
+  nlohmann::json finish_source();
 };
 
 CsvSync::CsvSync(DatasetStore& store, const std::string& dataset, SyncOptions options)
@@ -177,14 +245,15 @@ CsvSync::CsvSync(DatasetStore& store, const std::string& dataset, SyncOptions op
   if (s.options.expected_bytes) {
     const std::uint64_t expected = *s.options.expected_bytes;
     if (expected > s.options.max_source_bytes)
-      throw SyncError(413, detail("CSV too large: the limit is " + std::to_string(s.options.max_source_bytes >> 20) +
-                                  " MiB"));
+      throw SyncError(
+          413, detail("CSV too large: the limit is " + std::to_string(s.options.max_source_bytes >> 20) + " MiB"));
     // JSONL and its index take about as much as the CSV: 20 % more to be safe.
     const double need = static_cast<double>(expected) * 1.2 + static_cast<double>(s.options.min_free_disk_bytes);
     if (static_cast<double>(store.free_bytes()) < need) throw SyncError(507, detail("not enough disk space"));
   }
   if (s.options.gzip) s.gzip = std::make_unique<GzipInflate>();
   s.writer = std::make_unique<GenerationWriter>(store, *s.lock);
+  s.start_stages();
 }
 
 CsvSync::~CsvSync() = default;
@@ -192,56 +261,30 @@ CsvSync::~CsvSync() = default;
 void CsvSync::feed(std::string_view bytes) {
   auto& s = *impl_;
   if (s.failed || s.generation) throw std::logic_error("CsvSync::feed after the sync ended");
-  try {
-    s.source_bytes += bytes.size();
-    if (s.source_bytes > s.options.max_source_bytes)
-      s.fail(413,
-             detail("CSV too large: the limit is " + std::to_string(s.options.max_source_bytes >> 20) + " MiB"));
-    s.sha.update(bytes);
-    if (!s.gzip) return s.convert(bytes);
-    try {
-      s.gzip->feed(bytes, [&](std::string_view piece) { s.convert(piece); });
-    } catch (const GzipError& e) {
-      s.fail(400, detail(e.what()));
-    }
-  } catch (const std::system_error& e) {
-    s.abandon();  // a disk error too: no half generation stays
-    if (out_of_space(e)) throw SyncError(507, detail("not enough disk space"));
-    throw;
-  } catch (...) {
-    s.abandon();
-    throw;
-  }
+  s.guarded([&] { s.queue_source(bytes); });
 }
 
 nlohmann::json CsvSync::finish() {
   auto& s = *impl_;
   if (s.failed || s.generation) throw std::logic_error("CsvSync::finish after the sync ended");
-  try {
-    return s.finish_source();
-  } catch (const std::system_error& e) {
-    s.abandon();
-    if (out_of_space(e)) throw SyncError(507, detail("not enough disk space"));
-    throw;
-  } catch (...) {
-    s.abandon();
-    throw;
-  }
+  return s.guarded([&] { return s.finish_source(); });
 }
 
 nlohmann::json CsvSync::Impl::finish_source() {
   auto& s = *this;
+  s.convert_stage->finish();  // from here on the converter's state is the caller's
   if (s.gzip) {
     try {
       s.gzip->finish();
-    } catch (const GzipError& e) {
-      s.fail(400, detail(e.what()));
-    }
+    } catch (const GzipError& e) { throw SyncError(400, detail(e.what())); }
   }
-  s.csv.finish(s.out, s.index);
-  s.flush();
+  s.csv.finish(s.out.records, s.out.index);
   s.check_rows();
-  if (!s.csv.has_header()) s.fail(422, detail("empty CSV: no header row"));
+  s.ship();
+  s.write_stage->finish();
+  if (!s.csv.has_header()) throw SyncError(422, detail("empty CSV: no header row"));
+  s.convert_stage.reset();
+  s.write_stage.reset();
   s.sha_hex = s.sha.finish_hex();
   s.synced_at = std::chrono::system_clock::now();
   s.seconds = std::chrono::duration<double>(Clock::now() - s.started).count();

@@ -2,10 +2,13 @@
 // One sync of a dataset: CSV bytes in (from a request body, a file, stdin
 // or a pull), a new generation out, with the sync report. The bytes are
 // counted and hashed as received (before inflating and transcoding),
-// inflated when gzip, converted by CsvToJsonl and written as they come, so
-// memory is one chunk plus one record whatever the size.
+// inflated when gzip, converted by CsvToJsonl and written as they come, in
+// three overlapping stages: the caller hashes and queues, a converter thread
+// converts, a writer thread writes (sync.cpp). Memory is a few 128 KiB
+// pieces plus one record whatever the size (README's memory formula).
 //
-// Every call blocks (disk I/O, hashing): run it on the blocking pool.
+// Every call blocks (hashing, waiting for room in the queue): run it on the
+// blocking pool. A failure in a stage shows at the next feed() or finish().
 #include "services/datafeed/csv_to_jsonl.hpp"
 #include "services/datafeed/store.hpp"
 
@@ -56,7 +59,8 @@ class CsvSync {
   CsvSync(const CsvSync&) = delete;
   CsvSync& operator=(const CsvSync&) = delete;
 
-  // The next bytes of the source, as received. Throws SyncError.
+  // The next bytes of the source, as received (copied: the caller may reuse
+  // its buffer at once). Throws SyncError.
   void feed(std::string_view bytes);
   // The source ended: commits the generation and returns the report.
   // Throws SyncError (and the temp folder goes).

@@ -220,7 +220,9 @@ TEST_F(CsvSyncTest, TooManyBadRowsIs422AndKeepsTheOldGeneration) {
     body = e.body;
   }
   EXPECT_EQ(status, 422);
-  EXPECT_EQ(fed, 4u);  // stopped at the third bad row
+  // The converter runs on its own thread: the failure shows at a later
+  // feed() or at finish(), but the count stopped at the third bad row.
+  EXPECT_LE(fed, 7u);
   EXPECT_EQ(body["detail"], "too many bad rows");
   EXPECT_EQ(body["report"]["generation"], nullptr);
   EXPECT_EQ(body["report"]["bad_rows"], 3);
