@@ -74,7 +74,7 @@ void register_admin_booking_routes(Router& router, AppContext& ctx) {
     nlohmann::json body = co_await read_json_body(req, ctx.config.max_body_bytes);
     schemas::raise_if_invalid(booking_schemas::status_model().validate(body));
     ctx.require_db();
-    auto after = co_await change_status(ctx, id_param(req), body["status"].get<std::string>());
+    auto after = co_await change_status(ctx, schemas::id_param(req), body["status"].get<std::string>());
     co_return Response::json(200, booking_schemas::to_json(after));
   });
 }

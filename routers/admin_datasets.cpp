@@ -22,9 +22,7 @@ using datafeed::SyncError;
 
 std::string dataset_name(const Request& req) {
   std::string name(req.path_param("name"));
-  if (!datafeed::valid_dataset_name(name))
-    throw validation_error({ValidationIssue{
-        {"path", "name"}, "String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$'", "string_pattern_mismatch"}});
+  if (!datafeed::valid_dataset_name(name)) dataset_schemas::raise_bad_name("path", "name");
   return name;
 }
 

@@ -1,10 +1,8 @@
 #include "routers/api_keys.hpp"
 
 #include "http/json_body.hpp"
-#include "routers/booking_access.hpp"
 #include "routers/schemas.hpp"
-#include "services/api_keys/new_key.hpp"
-#include "services/crypto/sha256.hpp"
+#include "services/api_keys/issue.hpp"
 
 namespace keel {
 
@@ -96,19 +94,13 @@ void register_api_key_routes(Router& router, AppContext& ctx) {
     json body = co_await read_json_body(req, ctx.config.max_body_bytes);
     schemas::raise_if_invalid(create_model().validate(body));
     ctx.require_db();
-    api_keys::NewKey k;
-    k.name = body["name"].get<std::string>();
+    std::optional<std::uint64_t> rate;
     if (body.contains("rate_per_minute") && !body["rate_per_minute"].is_null())
-      k.rate_per_minute = body["rate_per_minute"].get<std::uint64_t>();
-    const std::string key = api_keys::new_key();
-    k.key_sha256 = sha256_hex(key);
-    k.prefix = api_keys::key_prefix(key);
-    api_keys::StoredKey stored{.name = k.name, .key_sha256 = k.key_sha256, .rate_per_minute = k.rate_per_minute};
-    api_keys::KeyRow row = co_await ctx.api_key_rows->create(std::move(k));
-    stored.id = row.id;
-    ctx.api_keys.add(stored);
-    json out = to_json(row, ctx.config.data_rate_per_min);
-    out["key"] = key;
+      rate = body["rate_per_minute"].get<std::uint64_t>();
+    api_keys::IssuedKey issued =
+        co_await api_keys::issue_key(*ctx.api_key_rows, ctx.api_keys, body["name"].get<std::string>(), rate);
+    json out = to_json(issued.row, ctx.config.data_rate_per_min);
+    out["key"] = std::move(issued.key);
     co_return Response::json(201, out);
   });
 
@@ -143,11 +135,9 @@ void register_api_key_routes(Router& router, AppContext& ctx) {
       {{204, "Revoked", nullptr, ""}, error_response(404, "No such key"), error_response(422, "Validation error")});
   router.add(revoke, [&ctx](Request& req) -> awaitable<Response> {
     ctx.require_db();
-    const std::int64_t id = id_param(req);
-    api_keys::RevokeResult r = co_await ctx.api_key_rows->revoke(id);
+    const api_keys::RevokeResult r =
+        co_await api_keys::revoke_key(*ctx.api_key_rows, ctx.api_keys, ctx.rate_limits, schemas::id_param(req));
     if (r == api_keys::RevokeResult::not_found) throw HttpError(404, "API key not found");
-    ctx.api_keys.revoke(id);
-    ctx.rate_limits.forget(id);
     co_return Response::empty(204);
   });
 }

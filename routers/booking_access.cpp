@@ -3,16 +3,7 @@
 #include "http/credentials.hpp"
 #include "services/crypto/sha256.hpp"
 
-#include <charconv>
-
 namespace keel {
-
-std::int64_t id_param(const Request& req) {
-  auto s = req.path_param("id");
-  std::int64_t id = 0;
-  std::from_chars(s.data(), s.data() + s.size(), id);
-  return id;
-}
 
 awaitable<bookings::Booking> authorize_booking(Request& req, AppContext& ctx, std::int64_t id) {
   auto cred = presented_credential(req);

@@ -56,7 +56,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
                  .security = schemas::booking_security()};
   read.responses = schemas::booking_responses({{200, "The booking", booking_schemas::booking_schema(false)}});
   router.add(read, [&ctx](Request& req) -> awaitable<Response> {
-    auto b = co_await authorize_booking(req, ctx, id_param(req));
+    auto b = co_await authorize_booking(req, ctx, schemas::id_param(req));
     co_return Response::json(200, booking_schemas::to_json(b));
   });
 
@@ -72,7 +72,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
       schemas::booking_responses({{200, "The cancelled booking", booking_schemas::booking_schema(false)},
                                   error_response(409, "The booking cannot be cancelled from its status")});
   router.add(cancel, [&ctx](Request& req) -> awaitable<Response> {
-    auto b = co_await authorize_booking(req, ctx, id_param(req));
+    auto b = co_await authorize_booking(req, ctx, schemas::id_param(req));
     auto after = co_await change_status(ctx, b.id, "cancelled");
     co_return Response::json(200, booking_schemas::to_json(after));
   });

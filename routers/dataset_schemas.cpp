@@ -125,4 +125,10 @@ ParamSpec name_param() {
                    .description = "dataset name"};
 }
 
+void raise_bad_name(const char* where, const char* param) {
+  throw validation_error({ValidationIssue{{where, param},
+                                          "String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$'",
+                                          "string_pattern_mismatch"}});
+}
+
 }  // namespace keel::dataset_schemas

@@ -17,5 +17,8 @@ nlohmann::json meta();          // meta.json (the sync report of the current gen
 nlohmann::json sync_report();   // PUT's answer
 nlohmann::json dataset_list();  // GET /api/datasets
 ParamSpec name_param();
+// 422 in FastAPI's shape for a dataset name that is not [a-z0-9][a-z0-9_-]{0,63};
+// `where` is "path" or "query".
+[[noreturn]] void raise_bad_name(const char* where, const char* param);
 
 }  // namespace keel::dataset_schemas

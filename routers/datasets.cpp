@@ -40,12 +40,6 @@ std::uint64_t query_uint(const Request& req, std::string_view name, std::uint64_
   return n;
 }
 
-void raise_bad_name(const char* where, const char* name) {
-  throw validation_error({ValidationIssue{{where, name},
-                                          "String should match pattern '^[a-z0-9][a-z0-9_-]{0,63}$'",
-                                          "string_pattern_mismatch"}});
-}
-
 // Validates the query (422 in FastAPI's shape) and reads it.
 PageQuery page_query(const Request& req, const AppContext& ctx, bool feed) {
   schemas::raise_if_invalid(dataset_schemas::page_query_model(feed).validate_query(req.query));
@@ -56,10 +50,10 @@ PageQuery page_query(const Request& req, const AppContext& ctx, bool feed) {
     if (auto m = req.query_param("metadata_only")) q.metadata_only = validation::parse_query_bool(*m).value_or(false);
     auto d = req.query_param("dataset");
     q.dataset = d ? std::string(*d) : ctx.config.data_default_dataset;
-    if (d && !datafeed::valid_dataset_name(q.dataset)) raise_bad_name("query", "dataset");
+    if (d && !datafeed::valid_dataset_name(q.dataset)) dataset_schemas::raise_bad_name("query", "dataset");
   } else {
     q.dataset = std::string(req.path_param("name"));
-    if (!datafeed::valid_dataset_name(q.dataset)) raise_bad_name("path", "name");
+    if (!datafeed::valid_dataset_name(q.dataset)) dataset_schemas::raise_bad_name("path", "name");
   }
   if (auto g = req.query_param("generation")) {
     if (!datafeed::valid_generation_id(*g))
@@ -115,18 +109,11 @@ Response not_modified_response(const std::string& etag, bool vary) {
   return r;
 }
 
-// meta.json without first_errors, with count = records: what metadata_only answers.
-nlohmann::json summary(const Generation& g) {
-  nlohmann::json m = g.meta;
-  m.erase("first_errors");
-  m["count"] = g.records;
-  return m;
-}
-
-Response meta_response(const Request& req, const Generation& g, nlohmann::json body, std::string_view tag) {
+// `body`: one of the generation's serialized answers.
+Response meta_response(const Request& req, const Generation& g, const std::string& body, std::string_view tag) {
   const std::string etag = strong_etag(g, tag);
   if (not_modified(req, etag)) return not_modified_response(etag, false);
-  Response r = Response::json(200, body);
+  Response r = Response::text(200, body, "application/json");
   r.headers.set("ETag", etag);
   r.headers.set("Cache-Control", "private, no-cache");
   return r;
@@ -210,14 +197,14 @@ awaitable<Response> page_response(const Request& req, AppContext& ctx, Generatio
 awaitable<Response> read_page(Request& req, AppContext& ctx, bool feed) {
   const PageQuery q = page_query(req, ctx, feed);
   GenerationPtr g = co_await open_generation(ctx, q.dataset, q.generation);
-  if (q.metadata_only) co_return meta_response(req, *g, summary(*g), "meta");
+  if (q.metadata_only) co_return meta_response(req, *g, g->summary_body, "meta");
   co_return co_await page_response(req, ctx, std::move(g), q);
 }
 
 awaitable<Response> dataset_meta(Request& req, AppContext& ctx) {
   const PageQuery q = page_query(req, ctx, false);
   GenerationPtr g = co_await open_generation(ctx, q.dataset, q.generation);
-  co_return meta_response(req, *g, g->meta, "full");
+  co_return meta_response(req, *g, g->meta_body, "full");
 }
 
 awaitable<Response> list_datasets(Request&, AppContext& ctx) {
@@ -225,7 +212,7 @@ awaitable<Response> list_datasets(Request&, AppContext& ctx) {
   auto job = [&store] {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& name : store.names())
-      if (GenerationPtr g = store.current(name)) list.push_back(summary(*g));
+      if (GenerationPtr g = store.current(name)) list.push_back(datafeed::generation_summary(*g));
     return list;
   };
   nlohmann::json list = co_await run_blocking(ctx.blocking, std::move(job));

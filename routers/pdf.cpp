@@ -83,7 +83,7 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
                  .security = schemas::booking_security()};
   mine.responses = schemas::booking_responses({pdf_ok(confirmation), error_response(500, "Rendering failed")}, busy);
   router.add(mine, [&ctx, docs](Request& req) -> awaitable<Response> {
-    bookings::Booking b = co_await authorize_booking(req, ctx, id_param(req));
+    bookings::Booking b = co_await authorize_booking(req, ctx, schemas::id_param(req));
     storage::OpenedFile f = co_await docs->confirmation(b);
     co_return pdf_response(std::move(f), "booking-" + std::to_string(b.id) + ".pdf");
   });
@@ -102,7 +102,7 @@ void register_pdf_routes(Router& router, AppContext& ctx) {
                                busy);
   router.add(admin, [&ctx, docs](Request& req) -> awaitable<Response> {
     ctx.require_db();
-    std::optional<bookings::Booking> b = co_await ctx.bookings->get(id_param(req));
+    std::optional<bookings::Booking> b = co_await ctx.bookings->get(schemas::id_param(req));
     if (!b) throw HttpError(404, "booking not found");
     storage::OpenedFile f = co_await docs->confirmation(*b);
     co_return pdf_response(std::move(f), "booking-" + std::to_string(b->id) + ".pdf");

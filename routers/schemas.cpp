@@ -3,6 +3,8 @@
 #include "http/credentials.hpp"
 #include "http/openapi.hpp"
 
+#include <charconv>
+
 namespace keel::schemas {
 
 using nlohmann::json;
@@ -103,6 +105,13 @@ std::vector<ParamSpec> query_params(const validation::Model& m) {
 
 void raise_if_invalid(const std::vector<ValidationIssue>& issues) {
   if (!issues.empty()) throw keel::validation_error(issues);
+}
+
+std::int64_t id_param(const Request& req) {
+  auto s = req.path_param("id");
+  std::int64_t id = 0;
+  std::from_chars(s.data(), s.data() + s.size(), id);
+  return id;
 }
 
 }  // namespace keel::schemas

@@ -12,6 +12,7 @@ nlohmann::json memory_health();
 #include "http/router.hpp"
 #include "http/validation.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ std::vector<ResponseSpec> booking_responses(std::vector<ResponseSpec> own,
 std::vector<ResponseSpec> file_responses(const std::string& missing);
 // The {id:int} path parameter of a booking's routes.
 ParamSpec booking_id_param();
+// The value of an {id:int} path parameter (the router matched its digits).
+std::int64_t id_param(const Request& req);
 
 // OpenAPI query parameters documented from a validation model's fields.
 std::vector<ParamSpec> query_params(const validation::Model& model);

@@ -142,6 +142,9 @@ std::shared_ptr<const Generation> open_generation(const std::string& dataset_dir
   g->dataset = dataset;
   g->id = id;
   g->synced_at = parse_synced_at(g->meta);
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  g->meta_body = g->meta.dump(-1, ' ', false, kReplace);
+  g->summary_body = generation_summary(*g).dump(-1, ' ', false, kReplace);
   return g;
 }
 

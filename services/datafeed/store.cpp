@@ -20,6 +20,13 @@
 
 namespace keel::datafeed {
 
+nlohmann::json generation_summary(const Generation& g) {
+  nlohmann::json m = g.meta.is_object() ? g.meta : nlohmann::json::object();
+  m.erase("first_errors");
+  m["count"] = g.records;
+  return m;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;

@@ -50,7 +50,15 @@ struct Generation {
   std::chrono::system_clock::time_point synced_at;
   std::shared_ptr<OpenFile> records_file;  // records.jsonl
   std::shared_ptr<OpenFile> index_file;
+  // Serialized once when opened, answered as they are: meta.json, and the
+  // summary (meta without first_errors, with count = records).
+  std::string meta_body;
+  std::string summary_body;
 };
+
+// The summary a listing and metadata_only show: meta.json without
+// first_errors, with count = records.
+nlohmann::json generation_summary(const Generation& g);
 
 // Bytes [begin, end) of records.jsonl hold `count` whole lines.
 struct RecordRange {
