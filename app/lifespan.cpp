@@ -16,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <sys/resource.h>
+#include <unistd.h>
 #include <cstdio>
 #include <thread>
 
@@ -75,6 +76,17 @@ void raise_fd_limit(const Config& cfg) {
   ::setrlimit(RLIMIT_NOFILE, &r);
   if (r.rlim_cur < want)
     spdlog::warn("descriptor limit {} is low for KEEL_MAX_CONNECTIONS={}", r.rlim_cur, cfg.max_connections);
+}
+
+// The job lease owner when KEEL_INSTANCE is unset: host:port, with the
+// machine's name for a wildcard address (every instance would be 0.0.0.0).
+std::string default_instance(const std::string& host, unsigned port) {
+  std::string name = host;
+  if (host == "0.0.0.0" || host == "::" || host == "[::]") {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) name = buf;
+  }
+  return name + ":" + std::to_string(port);
 }
 }  // namespace
 
@@ -158,7 +170,7 @@ int run_server(const Config& cfg) {
   }
   ctx.memory.start(io.get_executor());
   watch_api_keys(ctx);
-  ctx.jobs->set_owner(cfg.instance.empty() ? cfg.host + ":" + std::to_string(port) : cfg.instance);
+  ctx.jobs->set_owner(cfg.instance.empty() ? default_instance(cfg.host, port) : cfg.instance);
   ctx.jobs->start();
   spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
   // What start-up built and dropped (schema check, route metadata, the

@@ -40,8 +40,11 @@ json to_json(const jobs::Status& s) {
           {"holder", or_null(s.holder)}};
 }
 
+// OpenAPI 3.1 spells "or null" in the type.
+json nullable(const char* type) { return json::array({type, "null"}); }
+
 json job_schema() {
-  const json time = {{"type", "string"}, {"format", "date-time"}, {"nullable", true}};
+  const json time = {{"type", nullable("string")}, {"format", "date-time"}};
   return {{"type", "object"},
           {"properties",
            {{"name", {{"type", "string"}}},
@@ -51,18 +54,16 @@ json job_schema() {
             {"running", {{"type", "boolean"}, {"description", "Running on this instance"}}},
             {"last_started_at", time},
             {"last_finished_at", time},
-            {"last_duration_ms", {{"type", "integer"}, {"nullable", true}}},
+            {"last_duration_ms", {{"type", nullable("integer")}}},
             {"last_outcome",
-             {{"type", "string"}, {"enum", {"ok", "failed", "timeout", "skipped"}}, {"nullable", true}}},
-            {"last_error", {{"type", "string"}, {"nullable", true}}},
+             {{"type", nullable("string")}, {"enum", {"ok", "failed", "timeout", "skipped", nullptr}}}},
+            {"last_error", {{"type", nullable("string")}}},
             {"next_run_at", time},
             {"runs_total", {{"type", "integer"}}},
             {"failures_total", {{"type", "integer"}, {"description", "Failed and timed-out runs"}}},
             {"skipped_total", {{"type", "integer"}, {"description", "Ticks that came while the job ran"}}},
             {"holder",
-             {{"type", "string"},
-              {"nullable", true},
-              {"description", "The instance (KEEL_INSTANCE) holding the job's lease"}}}}},
+             {{"type", nullable("string")}, {"description", "The instance (KEEL_INSTANCE) holding the job's lease"}}}}},
           {"required", json::array({"name", "enabled", "paused", "every", "running", "last_started_at",
                                     "last_finished_at", "last_duration_ms", "last_outcome", "last_error",
                                     "next_run_at", "runs_total", "failures_total", "skipped_total", "holder"})}};
