@@ -140,6 +140,14 @@ TEST_F(Jobs, AdminRoutes) {
   EXPECT_TRUE(done["holder"].is_null()) << "released at the end of the run";
 }
 
+TEST_F(Jobs, WithoutAnAdminKeyTheRoutesAnswer503) {
+  Keel keel(Env{{"KEEL_DB_URL", db_->url}});
+  auto r = get(keel.port(), "/api/admin/jobs", {admin()});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.json()["detail"], "admin access not configured");
+  EXPECT_EQ(post(keel.port(), "/api/admin/jobs/test-sleep/run").status, 503);
+}
+
 TEST_F(Jobs, ARunPastItsTimeoutEndsAsTimeout) {
   for (const char* blocking : {"0", "1"}) {
     Keel keel(env({{"KEEL_JOB_TEST_SLEEP_TIMEOUT", "1s"},
