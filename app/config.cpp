@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "http/text/ascii.hpp"
+#include "services/jobs/interval.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -48,6 +49,13 @@ bool parse_bool(const std::string& v, const std::string& name) {
   if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
   if (v == "0" || v == "false" || v == "no" || v == "off") return false;
   bad(name, v, "0 or 1");
+}
+
+// KEEL_JOB_<NAME>_EVERY ("off" allowed) and _TIMEOUT: 90s, 3m, 6h, 1d.
+std::uint32_t parse_job_interval(const std::string& v, const std::string& name, bool allow_off) {
+  auto d = jobs::parse_interval(v, allow_off);
+  if (!d) bad(name, v, std::string("an interval from 1s to 7d like 90s, 3m, 6h, 1d") + (allow_off ? " or off" : ""));
+  return static_cast<std::uint32_t>(d->count());
 }
 
 std::string nonempty(const std::string& v, const std::string& name) {
@@ -174,13 +182,43 @@ const std::vector<Option>& options() {
        [](Config& c, auto& v, auto& n) { c.data_max_pages = static_cast<unsigned>(parse_uint(v, n, 1, 4096)); }, "64"},
       {"KEEL_MAX_SYNC_MB", "--max-sync-mb", "cap of a CSV sent for a sync, MiB",
        [](Config& c, auto& v, auto& n) { c.max_sync_bytes = parse_uint(v, n, 1, 1u << 24) << 20; }, "10240"},
+      // Jobs
+      {"KEEL_INSTANCE", "--instance", "this keel's name as a job lease owner",
+       [](Config& c, auto& v, auto& n) { c.instance = nonempty(v, n); }, "host:port"},
+      {"KEEL_MARKET_URL", "--market-url", "market indices upstream (JSON); unset: the market job is off",
+       [](Config& c, auto& v, auto&) { c.market_url = v; }, "(none)"},
+      {"KEEL_DATA_SOURCE_URL", "--data-source-url", "partner CSV pulled by data-sync; unset: data-sync is off",
+       [](Config& c, auto& v, auto&) { c.data_source_url = v; }, "(none)"},
+      {"KEEL_JOB_MARKET_EVERY", "--job-market-every", "market job interval (90s, 3m, 6h, 1d or off)",
+       [](Config& c, auto& v, auto& n) { c.job_market.every_s = parse_job_interval(v, n, true); },
+       "3m (off without KEEL_MARKET_URL)"},
+      {"KEEL_JOB_MARKET_TIMEOUT", "--job-market-timeout", "market job run timeout",
+       [](Config& c, auto& v, auto& n) { c.job_market.timeout_s = parse_job_interval(v, n, false); }, "30s"},
+      {"KEEL_JOB_MARKET_AT_START", "--job-market-at-start", "run the market job at start (0/1)",
+       [](Config& c, auto& v, auto& n) { c.job_market.at_start = parse_bool(v, n); }, "1"},
+      {"KEEL_JOB_REPORT_EVERY", "--job-report-every", "report job interval (90s, 3m, 6h, 1d or off)",
+       [](Config& c, auto& v, auto& n) { c.job_report.every_s = parse_job_interval(v, n, true); }, "6h"},
+      {"KEEL_JOB_REPORT_TIMEOUT", "--job-report-timeout", "report job run timeout",
+       [](Config& c, auto& v, auto& n) { c.job_report.timeout_s = parse_job_interval(v, n, false); }, "10m"},
+      {"KEEL_JOB_REPORT_AT_START", "--job-report-at-start", "run the report job at start (0/1)",
+       [](Config& c, auto& v, auto& n) { c.job_report.at_start = parse_bool(v, n); }, "0"},
+      {"KEEL_JOB_DATA_SYNC_EVERY", "--job-data-sync-every", "data-sync job interval (90s, 3m, 6h, 1d or off)",
+       [](Config& c, auto& v, auto& n) { c.job_data_sync.every_s = parse_job_interval(v, n, true); },
+       "1h (off without KEEL_DATA_SOURCE_URL)"},
+      {"KEEL_JOB_DATA_SYNC_TIMEOUT", "--job-data-sync-timeout", "data-sync job run timeout",
+       [](Config& c, auto& v, auto& n) { c.job_data_sync.timeout_s = parse_job_interval(v, n, false); }, "1h"},
+      {"KEEL_JOB_DATA_SYNC_AT_START", "--job-data-sync-at-start", "run the data-sync job at start (0/1)",
+       [](Config& c, auto& v, auto& n) { c.job_data_sync.at_start = parse_bool(v, n); }, "0"},
   };
   return opts;
 }
 
-void check(const Config& c) {
+void check(Config& c) {
   if (c.memory_warn_percent > c.memory_reject_percent)
     throw ConfigError("KEEL_MEMORY_WARN_PERCENT: must not exceed KEEL_MEMORY_REJECT_PERCENT");
+  // A job with nothing to fetch is off, whatever its interval says.
+  if (c.market_url.empty()) c.job_market.every_s = 0;
+  if (c.data_source_url.empty()) c.job_data_sync.every_s = 0;
 }
 
 // The flags of `keel sync-csv` itself (the sync's options, not configuration).

@@ -15,6 +15,7 @@
 #include "routers/datasets.hpp"
 #include "routers/docs.hpp"
 #include "routers/health.hpp"
+#include "routers/jobs.hpp"
 #include "routers/pdf.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
@@ -65,6 +66,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_pdf_routes(router_, ctx);
   register_dataset_routes(router_, ctx);
   register_admin_dataset_routes(router_, ctx);
+  register_job_routes(router_, ctx);
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1")
     register_test_routes(router_, ctx);

@@ -2,6 +2,7 @@
 
 #include "app/api_key_refresh.hpp"
 #include "app/core.hpp"
+#include "app/jobs.hpp"
 #include "app/schema_check.hpp"
 #include "http/server.hpp"
 #include "services/context.hpp"
@@ -15,6 +16,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <sys/resource.h>
+#include <unistd.h>
 #include <cstdio>
 #include <thread>
 
@@ -75,6 +77,17 @@ void raise_fd_limit(const Config& cfg) {
   if (r.rlim_cur < want)
     spdlog::warn("descriptor limit {} is low for KEEL_MAX_CONNECTIONS={}", r.rlim_cur, cfg.max_connections);
 }
+
+// The job lease owner when KEEL_INSTANCE is unset: host:port, with the
+// machine's name for a wildcard address (every instance would be 0.0.0.0).
+std::string default_instance(const std::string& host, unsigned port) {
+  std::string name = host;
+  if (host == "0.0.0.0" || host == "::" || host == "[::]") {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) name = buf;
+  }
+  return name + ":" + std::to_string(port);
+}
 }  // namespace
 
 int run_server(const Config& cfg) {
@@ -113,6 +126,14 @@ int run_server(const Config& cfg) {
   ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
   ctx.uploads = std::make_unique<uploads::Repository>(*ctx.db);
   ctx.api_key_rows = std::make_unique<api_keys::Repository>(*ctx.db);
+  ctx.job_leases = std::make_unique<jobs::LeaseRepository>(*ctx.db);
+  ctx.jobs = std::make_unique<jobs::Scheduler>(io.get_executor(), *ctx.job_leases);
+  try {
+    register_jobs(ctx);
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot set up the jobs: {}", e.what());
+    return 2;
+  }
   try {
     std::size_t swept = ctx.storage.prepare(60);
     if (swept > 0) spdlog::info("removed {} stale temp file(s) from {}", swept, ctx.storage.tmp_dir());
@@ -149,6 +170,8 @@ int run_server(const Config& cfg) {
   }
   ctx.memory.start(io.get_executor());
   watch_api_keys(ctx);
+  ctx.jobs->set_owner(cfg.instance.empty() ? default_instance(cfg.host, port) : cfg.instance);
+  ctx.jobs->start();
   spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
   // What start-up built and dropped (schema check, route metadata, the
   // OpenAPI document's tree) goes back to the system before serving, and so
@@ -168,19 +191,27 @@ int run_server(const Config& cfg) {
     }
     stopping = true;
     ctx.stopping = true;
-    spdlog::info("signal {}: stopping; in-flight requests have {}s to finish", sig, cfg.shutdown_grace_s);
-    server.shutdown([&] {
-      boost::asio::post(io, [&] {
+    spdlog::info("signal {}: stopping; in-flight requests and jobs have {}s to finish", sig, cfg.shutdown_grace_s);
+    // The server and the jobs share one grace window; stop once both are done.
+    auto both_done = std::make_shared<int>(2);
+    auto one_done = [&, both_done] {
+      boost::asio::post(io, [&, both_done] {
+        if (--*both_done > 0) return;
         ctx.memory.stop();
         signals.cancel();
         ios.stop();
       });
-    });
+    };
+    server.shutdown(one_done);
+    ctx.jobs->shutdown(std::chrono::duration_cast<jobs::Clock::duration>(
+                           std::chrono::duration<double>(cfg.shutdown_grace_s)),
+                       one_done);
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
 
   ios.run();
+  ctx.jobs.reset();  // its timers before the io contexts they belong to
   ctx.memory.release();
   ctx.blocking.join();
   ctx.db->close_all();

@@ -9,4 +9,7 @@
 
 namespace keel {
 void register_test_routes(Router& router, AppContext& ctx);
+// Test-only jobs (tests/support/test_jobs.cpp): `test-sleep`, driven by
+// KEEL_TEST_JOB_* and KEEL_JOB_TEST_SLEEP_* variables.
+void register_test_jobs(AppContext& ctx);
 }  // namespace keel

@@ -3,6 +3,8 @@
 // hashing). io threads never block: they co_await run_blocking() instead.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -37,6 +39,10 @@ class BlockingPool {
 //
 // Runs f() on the blocking pool; the awaiting coroutine resumes on its own
 // executor. Exceptions thrown by f propagate to the awaiter.
+// Cancellation of the awaiter (a job's timeout) is not passed on: f cannot be
+// interrupted, so the awaiter waits for it, then sees the cancellation at its
+// next co_await (Boost 1.81 aborts the process when a cancellation reaches
+// the task on the pool). Work that should stop early checks a flag.
 // (co_spawn needs a default-constructible result: wrap others in std::optional.)
 template <class F>
 auto run_blocking(BlockingPool& pool, F f) -> boost::asio::awaitable<std::invoke_result_t<F&>> {
@@ -51,7 +57,9 @@ auto run_blocking(BlockingPool& pool, F f) -> boost::asio::awaitable<std::invoke
       co_return fn();
     }
   };
-  co_return co_await boost::asio::co_spawn(pool.executor(), std::move(task), boost::asio::use_awaitable);
+  co_return co_await boost::asio::co_spawn(
+      pool.executor(), std::move(task),
+      boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), boost::asio::use_awaitable));
 }
 
 }  // namespace keel

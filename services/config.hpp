@@ -55,6 +55,21 @@ struct Config {
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   std::uint64_t max_sync_bytes = 10240ull << 20;  // a CSV sent for a sync, as received
   unsigned data_max_pages = 64;                   // data pages built or being sent at once (64 KiB + zlib each)
+  // Jobs (services/jobs): per job its interval (0: off), per-run timeout and
+  // whether it runs right at start; the lease owner's name (empty: host:port
+  // of this keel once it listens). market and data-sync are off while their
+  // URL is unset (app/config.cpp applies that after reading the variables).
+  struct JobConfig {
+    std::uint32_t every_s = 0;
+    std::uint32_t timeout_s = 30;
+    bool at_start = false;
+  };
+  std::string instance;
+  std::string market_url;       // KEEL_MARKET_URL
+  std::string data_source_url;  // KEEL_DATA_SOURCE_URL
+  JobConfig job_market{180, 30, true};
+  JobConfig job_report{21600, 600, false};
+  JobConfig job_data_sync{3600, 3600, false};
 };
 
 }  // namespace keel

@@ -12,6 +12,8 @@
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
 #include "services/db/pool.hpp"
+#include "services/jobs/lease_repository.hpp"
+#include "services/jobs/scheduler.hpp"
 #include "services/limits/async_semaphore.hpp"
 #include "services/limits/concurrency_limit.hpp"
 #include "services/memory/monitor.hpp"
@@ -73,6 +75,10 @@ struct AppContext {
   std::unique_ptr<api_keys::Repository> api_key_rows;
   api_keys::Registry api_keys{config.data_api_keys, config.data_rate_per_min};
   api_keys::RateLimiter rate_limits;
+  // Scheduled jobs: app/jobs.cpp registers them; lifespan starts them and
+  // stops them with the server (one grace window).
+  std::unique_ptr<jobs::LeaseRepository> job_leases;
+  std::unique_ptr<jobs::Scheduler> jobs;
   std::atomic<bool> schema_current{false};
   std::atomic<bool> stopping{false};
   boost::asio::any_io_executor io_executor;  // set by lifespan

@@ -72,4 +72,15 @@ std::string format_iso_utc(std::int64_t epoch_seconds) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
 
+std::string format_iso_utc_ms(std::int64_t epoch_milliseconds) {
+  std::int64_t seconds = epoch_milliseconds / 1000, frac = epoch_milliseconds % 1000;
+  if (frac < 0) {
+    frac += 1000;
+    --seconds;
+  }
+  const CivilTime c = civil_from_epoch(seconds);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", c.year, c.month, c.day, c.hour, c.minute, c.second,
+                     frac);
+}
+
 }  // namespace keel::text

@@ -15,4 +15,7 @@ std::optional<std::int64_t> parse_iso_datetime(std::string_view s, bool require_
 // "2026-12-01T08:30:00Z"
 std::string format_iso_utc(std::int64_t epoch_seconds);
 
+// RFC 3339 UTC with milliseconds: "2026-12-03T14:29:03.123Z".
+std::string format_iso_utc_ms(std::int64_t epoch_milliseconds);
+
 }  // namespace keel::text

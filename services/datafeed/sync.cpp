@@ -28,17 +28,7 @@ constexpr std::uint64_t kDiskCheckEvery = 4ull << 20;
 
 // RFC 3339 UTC with milliseconds: "2026-12-03T14:29:03.123Z".
 std::string rfc3339_ms(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::int64_t seconds = ms / 1000, frac = ms % 1000;
-  if (frac < 0) {
-    frac += 1000;
-    --seconds;
-  }
-  std::string s = text::format_iso_utc(seconds);  // "...:03Z"
-  char buf[8];
-  std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(frac));
-  s.insert(s.size() - 1, buf);
-  return s;
+  return text::format_iso_utc_ms(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
 nlohmann::json detail(std::string text) { return nlohmann::json{{"detail", std::move(text)}}; }

@@ -1,0 +1,26 @@
+#include "app/jobs.hpp"
+
+#include "app/test_routes.hpp"
+
+#include <cstdlib>
+#include <string_view>
+
+namespace keel {
+
+namespace {
+[[maybe_unused]] jobs::Definition definition(const Config::JobConfig& c) {
+  return jobs::Definition{.every = std::chrono::seconds(c.every_s),
+                          .timeout = std::chrono::seconds(c.timeout_s),
+                          .at_start = c.at_start};
+}
+}  // namespace
+
+void register_jobs(AppContext& ctx) {
+  // The real jobs join here as their bodies arrive, e.g.
+  //   ctx.jobs->add("report", definition(ctx.config.job_report), report_body(ctx));
+#ifdef KEEL_TEST_ROUTES
+  if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1") register_test_jobs(ctx);
+#endif
+}
+
+}  // namespace keel

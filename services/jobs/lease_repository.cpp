@@ -1,0 +1,73 @@
+#include "services/jobs/lease_repository.hpp"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+
+namespace keel::jobs {
+
+namespace {
+std::int64_t micros(std::chrono::milliseconds d) { return static_cast<std::int64_t>(d.count()) * 1000; }
+}  // namespace
+
+boost::asio::awaitable<bool> LeaseRepository::take(std::string name, std::string owner, std::chrono::milliseconds hold,
+                                                   std::chrono::milliseconds next_in, bool due_only) {
+  auto job = [name = std::move(name), owner = std::move(owner), hold, next_in, due_only](sql::Connection& c) {
+    // The row exists once per job; taking it is then the one UPDATE.
+    std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement("INSERT IGNORE INTO job_leases (name) VALUES (?)"));
+    ins->setString(1, name);
+    ins->executeUpdate();
+    std::string q =
+        "UPDATE job_leases SET owner = ?, until = NOW(3) + INTERVAL ? MICROSECOND, "
+        "next_due = NOW(3) + INTERVAL ? MICROSECOND "
+        "WHERE name = ? AND (until IS NULL OR until <= NOW(3))";
+    if (due_only) q += " AND (next_due IS NULL OR next_due <= NOW(3))";
+    std::unique_ptr<sql::PreparedStatement> up(c.prepareStatement(q));
+    up->setString(1, owner);
+    up->setInt64(2, micros(hold));
+    up->setInt64(3, micros(next_in));
+    up->setString(4, name);
+    return up->executeUpdate() == 1;
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+boost::asio::awaitable<bool> LeaseRepository::renew(std::string name, std::string owner,
+                                                    std::chrono::milliseconds hold) {
+  auto job = [name = std::move(name), owner = std::move(owner), hold](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> up(c.prepareStatement(
+        "UPDATE job_leases SET until = NOW(3) + INTERVAL ? MICROSECOND WHERE name = ? AND owner = ?"));
+    up->setInt64(1, micros(hold));
+    up->setString(2, name);
+    up->setString(3, owner);
+    return up->executeUpdate() == 1;
+  };
+  co_return co_await pool_.run(std::move(job));
+}
+
+boost::asio::awaitable<void> LeaseRepository::release(std::string name, std::string owner) {
+  auto job = [name = std::move(name), owner = std::move(owner)](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> up(
+        c.prepareStatement("UPDATE job_leases SET owner = NULL, until = NULL WHERE name = ? AND owner = ?"));
+    up->setString(1, name);
+    up->setString(2, owner);
+    up->executeUpdate();
+  };
+  co_await pool_.run(std::move(job));
+}
+
+boost::asio::awaitable<std::map<std::string, std::string>> LeaseRepository::holders() {
+  auto job = [](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(
+        st->executeQuery("SELECT name, owner FROM job_leases WHERE owner IS NOT NULL AND until > NOW(3)"));
+    std::map<std::string, std::string> out;
+    while (rs->next()) out[std::string(rs->getString(1))] = std::string(rs->getString(2));
+    return out;
+  };
+  co_return co_await pool_.run(job);
+}
+
+}  // namespace keel::jobs
