@@ -162,6 +162,7 @@ awaitable<void> Client::run() {
     phase_ = Phase::connecting;
     drop_reason_.clear();
     std::string why;
+    ErrorKind kind = ErrorKind::unavailable;  // what the queued commands fail with
     try {
       co_await connect_and_greet();
       if (phase_ == Phase::stopped) break;
@@ -173,6 +174,9 @@ awaitable<void> Client::run() {
       co_await session();
     } catch (const boost::system::system_error& e) {
       why = e.code().message();
+    } catch (const Error& e) {
+      why = e.what();
+      if (e.kind() == ErrorKind::protocol) kind = ErrorKind::protocol;
     } catch (const std::exception& e) {
       why = e.what();
     }
@@ -187,7 +191,7 @@ awaitable<void> Client::run() {
       spdlog::warn("redis: {} down ({}); reconnecting", where_, last_error_);
     else
       spdlog::debug("redis: {} still down ({}); next try in {} ms", where_, last_error_, backoff.count());
-    fail_all(ErrorKind::unavailable, "redis unavailable (" + where_ + "): " + last_error_);
+    fail_all(kind, "redis unavailable (" + where_ + "): " + last_error_);
     backoff_timer_.expires_after(backoff);
     boost::system::error_code ec;
     co_await backoff_timer_.async_wait(net::redirect_error(use_awaitable, ec));
