@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "http/text/ascii.hpp"
+#include "services/redis/url.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -174,6 +175,15 @@ const std::vector<Option>& options() {
        [](Config& c, auto& v, auto& n) { c.data_max_pages = static_cast<unsigned>(parse_uint(v, n, 1, 4096)); }, "64"},
       {"KEEL_MAX_SYNC_MB", "--max-sync-mb", "cap of a CSV sent for a sync, MiB",
        [](Config& c, auto& v, auto& n) { c.max_sync_bytes = parse_uint(v, n, 1, 1u << 24) << 20; }, "10240"},
+      // Redis
+      {"KEEL_REDIS_URL", "--redis-url", "Redis URL, redis://[[user]:password@]host[:port][/db] (no TLS)",
+       [](Config& c, auto& v, auto& n) {
+         // Not echoed: the value may hold a password.
+         if (!redis::parse_redis_url(v))
+           throw ConfigError(n + ": expected a URL like redis://[[user]:password@]host[:port][/db]");
+         c.redis_url = v;
+       },
+       "redis://127.0.0.1:6380/0"},
   };
   return opts;
 }

@@ -55,6 +55,8 @@ struct Config {
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   std::uint64_t max_sync_bytes = 10240ull << 20;  // a CSV sent for a sync, as received
   unsigned data_max_pages = 64;                   // data pages built or being sent at once (64 KiB + zlib each)
+  // Redis (services/redis): one connection, opened when something first needs it.
+  std::string redis_url = "redis://127.0.0.1:6380/0";
 };
 
 }  // namespace keel

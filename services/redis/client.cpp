@@ -28,8 +28,8 @@ const char* to_string(State s) {
 }
 
 namespace {
-// Plain functions, not coroutines: g++ 12 miscompiles braced lists of
-// strings inside a coroutine ("array used as initializer").
+// Plain functions, not coroutines: g++ 12 rejects a braced list of strings
+// inside a co_await expression ("array used as initializer").
 std::string greeting_for(const RedisUrl& url, std::size_t& replies) {
   std::string bytes;
   if (!url.password.empty()) {

@@ -51,6 +51,9 @@ class Client {
   // Sends one command from any executor or thread and resumes there with the
   // reply. An error reply throws Error(server); other failures throw Error
   // with their kind (unavailable fails fast while reconnecting).
+  // g++ 12: name argv first (std::vector<std::string> argv{"GET", key};):
+  // a braced list inside the co_await expression fails to compile ("array
+  // used as initializer").
   boost::asio::awaitable<Reply> command(std::vector<std::string> argv);
   // Opens the connection without a command (a job about to need Redis).
   void open();
