@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <sstream>
@@ -16,6 +17,11 @@
 #include <vector>
 
 namespace e2e {
+
+std::string test_redis_url() {
+  const char* v = std::getenv("KEEL_TEST_REDIS_URL");
+  return v ? v : "";
+}
 
 RedisServer::RedisServer(std::string password) : password_(std::move(password)) {
   port_ = free_port_outside_ephemeral();

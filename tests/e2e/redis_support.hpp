@@ -11,6 +11,10 @@
 
 namespace e2e {
 
+// The Redis URL scripts/test prepared (KEEL_TEST_REDIS_URL), or empty: for
+// tests that only need some Redis; those that kill it start their own.
+std::string test_redis_url();
+
 class RedisServer {
  public:
   // password: non-empty starts it with --requirepass.
