@@ -216,6 +216,7 @@ awaitable<void> Client::connect_and_greet() {
   co_await net::async_connect(socket_, endpoints, use_awaitable);
   socket_.set_option(net::ip::tcp::no_delay(true));
   reader_ = std::make_unique<ReplyReader>(options_.max_reply_bytes);
+  read_buf_.resize(16 * 1024);
 
   std::size_t expected = 0;
   const std::string greeting = greeting_for(url_, expected);
