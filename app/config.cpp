@@ -2,6 +2,7 @@
 
 #include "http/text/ascii.hpp"
 #include "services/jobs/interval.hpp"
+#include "services/redis/url.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -209,6 +210,15 @@ const std::vector<Option>& options() {
        [](Config& c, auto& v, auto& n) { c.job_data_sync.timeout_s = parse_job_interval(v, n, false); }, "1h"},
       {"KEEL_JOB_DATA_SYNC_AT_START", "--job-data-sync-at-start", "run the data-sync job at start (0/1)",
        [](Config& c, auto& v, auto& n) { c.job_data_sync.at_start = parse_bool(v, n); }, "0"},
+      // Redis
+      {"KEEL_REDIS_URL", "--redis-url", "Redis URL, redis://[[user]:password@]host[:port][/db] (no TLS)",
+       [](Config& c, auto& v, auto& n) {
+         // Not echoed: the value may hold a password.
+         if (!redis::parse_redis_url(v))
+           throw ConfigError(n + ": expected a URL like redis://[[user]:password@]host[:port][/db]");
+         c.redis_url = v;
+       },
+       "redis://127.0.0.1:6380/0"},
   };
   return opts;
 }

@@ -9,6 +9,7 @@
 #include "services/db/connection.hpp"
 #include "services/db/url.hpp"
 #include "services/memory/startup_code.hpp"
+#include "services/redis/url.hpp"
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
@@ -116,6 +117,8 @@ int run_server(const Config& cfg) {
   IoPool ios(cfg.threads);
   boost::asio::io_context& io = ios.main();
   ctx.io_executor = io.get_executor();
+  if (auto redis_url = redis::parse_redis_url(cfg.redis_url))  // checked by the config
+    ctx.redis = std::make_unique<redis::Client>(io.get_executor(), *redis_url);
   db::PoolConfig pc;
   pc.url = *url;
   pc.pool_size = cfg.db_pool_size;
@@ -198,6 +201,7 @@ int run_server(const Config& cfg) {
       boost::asio::post(io, [&, both_done] {
         if (--*both_done > 0) return;
         ctx.memory.stop();
+        if (ctx.redis) ctx.redis->stop();
         signals.cancel();
         ios.stop();
       });
@@ -213,6 +217,7 @@ int run_server(const Config& cfg) {
   ios.run();
   ctx.jobs.reset();  // its timers before the io contexts they belong to
   ctx.memory.release();
+  ctx.redis.reset();  // its socket and timers belong to io: closed before io goes
   ctx.blocking.join();
   ctx.db->close_all();
   spdlog::info("keel stopped");

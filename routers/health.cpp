@@ -63,8 +63,10 @@ std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
 
 enum class HealthState { no_db, ok, db_down, schema_behind };
 
-nlohmann::json health_json(std::int64_t up, HealthState state) {
-  nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}};
+// redis: the state of the one connection; it never makes health degraded
+// (what needs Redis says so itself).
+nlohmann::json health_json(std::int64_t up, HealthState state, redis::State redis) {
+  nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}, {"redis", redis::to_string(redis)}};
   if (state == HealthState::no_db) return j;
   j["db"] = state == HealthState::db_down ? "down" : "ok";
   if (state == HealthState::schema_behind) j["schema"] = "not current";
@@ -77,7 +79,7 @@ nlohmann::json health_json(std::int64_t up, HealthState state) {
 void register_health_routes(Router& router, AppContext& ctx) {
   RouteSpec health{.method = "GET",
                    .path = "/api/health",
-                   .summary = "Liveness and database check",
+                   .summary = "Liveness, database check and the Redis connection's state",
                    .tag = "health",
                    .operation_id = "health"};
   health.responses = {{200, "Serving", schemas::health()},
@@ -108,15 +110,18 @@ void register_health_routes(Router& router, AppContext& ctx) {
     }
     // The body changes at most once a second (uptime, the probe): each io
     // thread renders it once per change instead of once per request.
+    const redis::State redis_state = ctx.redis ? ctx.redis->state() : redis::State::off;
     thread_local struct {
       std::int64_t up = -1;
       HealthState state{};
+      redis::State redis{};
       std::string body;
     } cache;
-    if (cache.up != up || cache.state != state || cache.body.empty()) {
+    if (cache.up != up || cache.state != state || cache.redis != redis_state || cache.body.empty()) {
       cache.up = up;
       cache.state = state;
-      cache.body = health_json(up, state).dump();
+      cache.redis = redis_state;
+      cache.body = health_json(up, state, redis_state).dump();
     }
     int status = (state == HealthState::ok || state == HealthState::no_db) ? 200 : 503;
     co_return Response::text(status, cache.body, "application/json");

@@ -20,12 +20,16 @@ json validation_error() { return openapi::validation_error_schema(); }
 
 json health() {
   return {{"type", "object"},
-          {"required", json::array({"status", "version", "uptime_s"})},
+          {"required", json::array({"status", "version", "uptime_s", "redis"})},
           {"properties",
            {{"status", {{"type", "string"}, {"enum", json::array({"ok", "degraded"})}}},
             {"version", {{"type", "string"}}},
             {"uptime_s", {{"type", "integer"}}},
-            {"db", {{"type", "string"}, {"enum", json::array({"ok", "down"})}}}}}};
+            {"db", {{"type", "string"}, {"enum", json::array({"ok", "down"})}}},
+            {"redis",
+             {{"type", "string"},
+              {"enum", json::array({"ok", "down", "off"})},
+              {"description", "the Redis connection: off until something needs Redis; down never degrades status"}}}}}};
 }
 
 json memory_health() {

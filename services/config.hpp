@@ -70,6 +70,8 @@ struct Config {
   JobConfig job_market{180, 30, true};
   JobConfig job_report{21600, 600, false};
   JobConfig job_data_sync{3600, 3600, false};
+  // Redis (services/redis): one connection, opened when something first needs it.
+  std::string redis_url = "redis://127.0.0.1:6380/0";
 };
 
 }  // namespace keel

@@ -17,6 +17,7 @@
 #include "services/limits/async_semaphore.hpp"
 #include "services/limits/concurrency_limit.hpp"
 #include "services/memory/monitor.hpp"
+#include "services/redis/client.hpp"
 #include "services/storage/storage.hpp"
 #include "services/uploads/repository.hpp"
 
@@ -82,6 +83,9 @@ struct AppContext {
   std::atomic<bool> schema_current{false};
   std::atomic<bool> stopping{false};
   boost::asio::any_io_executor io_executor;  // set by lifespan
+  // The one Redis connection (KEEL_REDIS_URL), set by lifespan: its state
+  // is "off" until a job or route first sends a command.
+  std::unique_ptr<redis::Client> redis;
 
   // For routes that need the database: 503 until the schema is current.
   void require_db() const;

@@ -97,6 +97,18 @@ void register_test_routes(Router& router, AppContext& ctx) {
     throw HttpError(404, "dataset not found");
     co_return Response::empty(204);
   });
+  // A PING through the one Redis connection: what a job's first command
+  // does to it (opens it, so /api/health reports its state).
+  router.add(hidden("GET", "/api/_test/redis_ping"), [&ctx](Request&) -> awaitable<Response> {
+    if (!ctx.redis) throw HttpError(503, "redis not configured");
+    try {
+      std::vector<std::string> argv(1, "PING");
+      redis::Reply reply = co_await ctx.redis->command(std::move(argv));
+      co_return Response::json(200, {{"reply", redis::describe(reply)}});
+    } catch (const redis::Error& e) {
+      throw HttpError(503, e.what());
+    }
+  });
 }
 
 }  // namespace keel
