@@ -60,9 +60,7 @@ TEST(GzipInflate, PiecesAreBoundedForABomb) {
   EXPECT_LE(largest, GzipInflate::kPiece);
 }
 
-TEST(GzipInflate, ConcatenatedMembersAreOneStream) {
-  EXPECT_EQ(inflate_all(gzip("abc") + gzip("def"), 3), "abcdef");
-}
+TEST(GzipInflate, ConcatenatedMembersAreOneStream) { EXPECT_EQ(inflate_all(gzip("abc") + gzip("def"), 3), "abcdef"); }
 
 TEST(GzipInflate, BrokenStreamsTable) {
   const std::string packed = gzip("hello, world\n");
