@@ -174,6 +174,9 @@ const std::vector<Option>& options() {
        [](Config& c, auto& v, auto& n) { c.data_max_pages = static_cast<unsigned>(parse_uint(v, n, 1, 4096)); }, "64"},
       {"KEEL_MAX_SYNC_MB", "--max-sync-mb", "cap of a CSV sent for a sync, MiB",
        [](Config& c, auto& v, auto& n) { c.max_sync_bytes = parse_uint(v, n, 1, 1u << 24) << 20; }, "10240"},
+      // HTTP client
+      {"KEEL_HTTP_CA_FILE", "--http-ca-file", "PEM file of CAs the outbound client trusts besides the system store",
+       [](Config& c, auto& v, auto& n) { c.http_ca_file = nonempty(v, n); }, "(none)"},
   };
   return opts;
 }

@@ -55,6 +55,9 @@ struct Config {
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   std::uint64_t max_sync_bytes = 10240ull << 20;  // a CSV sent for a sync, as received
   unsigned data_max_pages = 64;                   // data pages built or being sent at once (64 KiB + zlib each)
+  // HTTP client (http/client/fetch, used by the jobs): a PEM file of CAs it
+  // trusts besides the system store (an upstream behind a private CA; tests).
+  std::string http_ca_file;  // empty: the system store only
 };
 
 }  // namespace keel
