@@ -47,6 +47,14 @@ std::string seconds(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + " ms";
 }
 
+// Request fields the client sets itself.
+bool is_own_field(std::string_view name) {
+  for (std::string_view own : {"Host", "Connection", "Accept-Encoding", "Content-Length", "Transfer-Encoding", "TE"}) {
+    if (text::iequals(name, own)) return true;
+  }
+  return false;
+}
+
 bool is_redirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
@@ -54,7 +62,14 @@ bool is_redirect(int status) {
 // One fetch's state across its hops (redirects).
 class Fetch {
  public:
-  explicit Fetch(FetchRequest req) : req_(std::move(req)), end_(Clock::now() + req_.total_timeout) {}
+  explicit Fetch(FetchRequest req) : req_(std::move(req)), end_(Clock::now() + req_.total_timeout) {
+    for (const auto& [name, value] : req_.headers) {
+      if (name.empty() || name.find_first_of("\r\n: ") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos || is_own_field(name)) {
+        throw std::invalid_argument("fetch: bad request header " + name);
+      }
+    }
+  }
 
   awaitable<FetchResult> run() {
     std::string url = req_.url;
@@ -160,9 +175,6 @@ class Fetch {
     if (req_.accept_gzip) r.set(http::field::accept_encoding, "gzip");
     if (!t.authorization.empty()) r.set(http::field::authorization, t.authorization);
     for (const auto& [name, value] : req_.headers) {
-      if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
-        throw std::invalid_argument("fetch: bad request header " + name);
-      }
       // Credentials meant for the first origin do not follow a redirect elsewhere.
       if (!same_origin && (text::iequals(name, "Authorization") || text::iequals(name, "Cookie"))) continue;
       r.set(name, value);

@@ -23,17 +23,25 @@ namespace keel {
 struct FetchRequest {
   std::string url;  // http:// or https://; user:password@ in it is sent as Basic authorization
   // Extra request headers (e.g. If-None-Match, If-Modified-Since). Host,
-  // Connection, Accept-Encoding and User-Agent are the client's own.
+  // Connection, Accept-Encoding and the framing fields are the client's own
+  // (std::invalid_argument); Authorization and Cookie are not sent to
+  // another origin after a redirect.
   std::vector<std::pair<std::string, std::string>> headers;
   bool accept_gzip = true;  // send "Accept-Encoding: gzip"; a gzip body is inflated as it arrives
   int max_redirects = 3;    // 301, 302, 303, 307 and 308 are followed; one more is an error
-  std::chrono::milliseconds connect_timeout{10'000};  // name lookup, TCP connect and TLS handshake
-  std::chrono::milliseconds idle_timeout{10'000};     // between pieces of the response
-  std::chrono::milliseconds total_timeout{30'000};    // the whole fetch, redirects included
-  std::uint64_t max_body_bytes = 1 << 20;             // of the decoded body; over it: too large, connection dropped
+  // TCP connect and TLS handshake. (Name lookup runs in Asio's resolver
+  // thread and ends when the system resolver gives up; the total limit is
+  // checked after it.)
+  std::chrono::milliseconds connect_timeout{10'000};
+  // Sending the request, then each read of the response: the whole head, then
+  // every piece of the body.
+  std::chrono::milliseconds idle_timeout{10'000};
+  std::chrono::milliseconds total_timeout{30'000};  // the whole fetch, redirects included
+  std::uint64_t max_body_bytes = 1 << 20;           // of the decoded body; over it: too large, connection dropped
   std::string ca_file;  // a PEM file of CAs trusted besides the system store (tests; private CAs)
-  // Receives each decoded piece of a 2xx body, in order. A non-2xx body is not
-  // passed here: its first bytes are in FetchResult::error_body.
+  // Receives each decoded piece of a 2xx body, in order (at most 256 KiB at a
+  // time); what it throws ends the fetch and propagates. A non-2xx body is
+  // not passed here: its first bytes are in FetchResult::error_body.
   std::function<void(std::string_view)> on_body;
 };
 

@@ -330,9 +330,7 @@ TEST(HttpClient, CancellationEndsTheFetch) {
   auto done = [&](std::exception_ptr e, FetchResult) {
     try {
       if (e) std::rethrow_exception(e);
-    } catch (const FetchError& fe) {
-      kind = fe.kind;
-    }
+    } catch (const FetchError& fe) { kind = fe.kind; }
   };
   FetchRequest req{.url = up.url("/stall-head"), .idle_timeout = 60s, .total_timeout = 60s};
   net::co_spawn(io, keel::fetch(std::move(req)), net::bind_cancellation_slot(cancel.slot(), std::move(done)));
@@ -342,4 +340,17 @@ TEST(HttpClient, CancellationEndsTheFetch) {
   io.run();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_EQ(kind, Kind::cancelled);
+}
+
+TEST(HttpClient, RequestFieldsTheClientOwnsAreRefused) {
+  FakeUpstream up;
+  for (const char* name : {"Host", "connection", "Accept-Encoding", "Transfer-Encoding", "Bad Name", "X:y"}) {
+    FetchRequest req{.url = up.url("/json")};
+    req.headers.emplace_back(name, "x");
+    EXPECT_THROW(get(std::move(req)), std::invalid_argument) << name;
+  }
+  FetchRequest injected{.url = up.url("/json")};
+  injected.headers.emplace_back("X-Trace", "a\r\nX-Evil: 1");
+  EXPECT_THROW(get(std::move(injected)), std::invalid_argument);
+  EXPECT_EQ(up.connections(), 0u);  // refused before connecting
 }
