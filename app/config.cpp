@@ -219,6 +219,9 @@ const std::vector<Option>& options() {
          c.redis_url = v;
        },
        "redis://127.0.0.1:6380/0"},
+      // HTTP client
+      {"KEEL_HTTP_CA_FILE", "--http-ca-file", "PEM file of CAs the outbound client trusts besides the system store",
+       [](Config& c, auto& v, auto& n) { c.http_ca_file = nonempty(v, n); }, "(none)"},
   };
   return opts;
 }

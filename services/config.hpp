@@ -72,6 +72,9 @@ struct Config {
   JobConfig job_data_sync{3600, 3600, false};
   // Redis (services/redis): one connection, opened when something first needs it.
   std::string redis_url = "redis://127.0.0.1:6380/0";
+  // HTTP client (http/client/fetch, used by the jobs): a PEM file of CAs it
+  // trusts besides the system store (an upstream behind a private CA; tests).
+  std::string http_ca_file;  // empty: the system store only
 };
 
 }  // namespace keel

@@ -1,8 +1,8 @@
 #include "services/datafeed/sync.hpp"
 
+#include "http/codec/gzip_inflate.hpp"
 #include "http/text/iso_datetime.hpp"
 #include "services/crypto/sha256.hpp"
-#include "services/datafeed/gzip_inflate.hpp"
 #include "services/storage/pipeline_stage.hpp"
 
 #include <cerrno>

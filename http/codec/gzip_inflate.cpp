@@ -1,10 +1,10 @@
-#include "services/datafeed/gzip_inflate.hpp"
+#include "http/codec/gzip_inflate.hpp"
 
 #include <zlib.h>
 
 #include <string>
 
-namespace keel::datafeed {
+namespace keel {
 
 struct GzipInflate::Impl {
   z_stream z{};
@@ -51,4 +51,4 @@ void GzipInflate::finish() {
   if (impl_->in_member || !impl_->any_member) throw GzipError("invalid gzip body");
 }
 
-}  // namespace keel::datafeed
+}  // namespace keel

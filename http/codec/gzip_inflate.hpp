@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
-namespace keel::datafeed {
+namespace keel {
 
 struct GzipError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -35,4 +35,4 @@ class GzipInflate {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace keel::datafeed
+}  // namespace keel
