@@ -20,7 +20,7 @@ using Clock = std::chrono::steady_clock;
 // The converter is fed at most this much at a time, so its output (JSONL is
 // larger than the CSV: every line repeats the keys) stays bounded whatever
 // the caller's chunk size; the source is queued in pieces of this size too.
-constexpr std::size_t kConvertPiece = 128 << 10;
+constexpr std::size_t kConvertPiece = 64 << 10;
 // statvfs costs a microsecond: checking every 4 MiB of output (the issue
 // asks for at least every 64 MiB) lets a small file system refuse with 507
 // before a write fails for want of space.

@@ -4,7 +4,7 @@
 // counted and hashed as received (before inflating and transcoding),
 // inflated when gzip, converted by CsvToJsonl and written as they come, in
 // three overlapping stages: the caller hashes and queues, a converter thread
-// converts, a writer thread writes (sync.cpp). Memory is a few 128 KiB
+// converts, a writer thread writes (sync.cpp). Memory is a few 64 KiB
 // pieces plus one record whatever the size (README's memory formula).
 //
 // Every call blocks (hashing, waiting for room in the queue): run it on the
