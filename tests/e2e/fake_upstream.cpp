@@ -1,4 +1,5 @@
 #include "e2e/fake_upstream.hpp"
+#include "support/gzip.hpp"
 
 #include "http/text/ascii.hpp"
 
@@ -39,19 +40,7 @@ namespace {
 
 constexpr auto kTuple = net::as_tuple(net::use_awaitable);
 
-std::string gzip(const std::string& data) {
-  z_stream z{};
-  if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::bad_alloc();
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test_support::gzip;
 
 // ---- certificates ----
 

@@ -3,6 +3,7 @@
 // /api/datasets, pinned generations, syncs racing readers, broken clients
 // and broken files, gzip and Range on the way out.
 #include "e2e/support.hpp"
+#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -50,38 +51,9 @@ json catalogue_record(int i, const std::string& tag) {
           {"tag", tag}};
 }
 
-std::string gunzip(const std::string& in) {
-  z_stream z{};
-  inflateInit2(&z, 16 + MAX_WBITS);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("bad gzip");
-  return out;
-}
+using test_support::gunzip;
 
-std::string gzip(const std::string& in) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, in.size()) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(out.size() - z.avail_out);
-  deflateEnd(&z);
-  return out;
-}
+using test_support::gzip;
 
 // Temp folders a sync left in a dataset's folder.
 std::size_t temp_folders(const std::string& data_dir, const std::string& name) {

@@ -2,6 +2,7 @@
 // (413, 422, 507, 400), and that a failed sync leaves the old generation and
 // no temp folder. Plain CSV only: the converter has tests of its own.
 #include "services/crypto/sha256.hpp"
+#include "support/gzip.hpp"
 #include "services/datafeed/sync.hpp"
 
 #include <gtest/gtest.h>
@@ -18,19 +19,7 @@ using namespace keel::datafeed;
 
 namespace {
 
-std::string gzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test_support::gzip;
 
 class CsvSyncTest : public ::testing::Test {
  protected:

@@ -1,4 +1,5 @@
 #include "services/compress/gzip_encoder.hpp"
+#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -9,25 +10,7 @@ using keel::compress::GzipEncoder;
 
 namespace {
 
-std::string gunzip(const std::string& in) {
-  z_stream z{};
-  EXPECT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[4096];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-    if (rc == Z_BUF_ERROR) break;
-  }
-  EXPECT_EQ(rc, Z_STREAM_END);
-  inflateEnd(&z);
-  return out;
-}
+using test_support::gunzip;
 
 std::string records(int n) {
   std::string s;

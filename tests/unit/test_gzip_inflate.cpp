@@ -1,6 +1,7 @@
 // The gzip inflater (http/codec/gzip_inflate): bodies fed in any split come
 // out whole, in pieces of at most kPiece; broken or cut streams are errors.
 #include "http/codec/gzip_inflate.hpp"
+#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -12,19 +13,7 @@ using keel::GzipInflate;
 
 namespace {
 
-std::string gzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test_support::gzip;
 
 // Inflates `in` fed `step` bytes at a time; throws what the inflater throws.
 std::string inflate_all(const std::string& in, std::size_t step, std::size_t* largest_piece = nullptr) {
