@@ -272,3 +272,24 @@ TEST_F(Reports, ABodyOverThePacketLimitFailsTheRunAndStoresNothing) {
   EXPECT_EQ(send(keel.port(), "GET", "/api/admin/reports").json()["total"], 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM reports"), "0");
 }
+
+TEST_F(Reports, AreAdminRoutes) {
+  {
+    Keel keel(Env{{"KEEL_DB_URL", db_->url}});
+    auto r = send(keel.port(), "GET", "/api/admin/reports");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json()["detail"], "admin access not configured");
+    EXPECT_EQ(send(keel.port(), "POST", "/api/admin/reports").status, 503);
+  }
+  Keel keel(env());
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/api/admin/reports"},
+           {"POST", "/api/admin/reports"},
+           {"GET", "/api/admin/reports/1"},
+           {"GET", "/api/admin/reports/1/content"},
+           {"DELETE", "/api/admin/reports/1"}}) {
+    EXPECT_EQ(send(keel.port(), method, path, {}).status, 401) << method << " " << path;
+    EXPECT_EQ(send(keel.port(), method, path, {{"X-API-Key", "wrong"}}).status, 403) << method << " " << path;
+  }
+  EXPECT_EQ(send(keel.port(), "GET", "/api/admin/reports/1/content").status, 404);
+}
