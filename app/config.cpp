@@ -222,6 +222,9 @@ const std::vector<Option>& options() {
       // HTTP client
       {"KEEL_HTTP_CA_FILE", "--http-ca-file", "PEM file of CAs the outbound client trusts besides the system store",
        [](Config& c, auto& v, auto& n) { c.http_ca_file = nonempty(v, n); }, "(none)"},
+      // Reports
+      {"KEEL_REPORT_KEEP", "--report-keep", "how many of the newest reports the report job keeps",
+       [](Config& c, auto& v, auto& n) { c.report_keep = static_cast<unsigned>(parse_uint(v, n, 1, 1000000)); }, "30"},
   };
   return opts;
 }

@@ -1,5 +1,6 @@
 #include "app/jobs.hpp"
 
+#include "app/report_job.hpp"
 #include "app/test_routes.hpp"
 
 #include <cstdlib>
@@ -18,6 +19,7 @@ namespace {
 void register_jobs(AppContext& ctx) {
   // The real jobs join here as their bodies arrive, e.g.
   //   ctx.jobs->add("report", definition(ctx.config.job_report), report_body(ctx));
+  ctx.jobs->add("report", definition(ctx.config.job_report), report_job(ctx));
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1") register_test_jobs(ctx);
 #endif

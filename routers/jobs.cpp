@@ -126,6 +126,9 @@ awaitable<Response> pause_or_resume(Request& req, AppContext& ctx, bool pause) {
 }
 }  // namespace
 
+nlohmann::json job_json(const jobs::Status& s) { return to_json(s); }
+nlohmann::json job_response_schema() { return one_job_schema(); }
+
 void register_job_routes(Router& router, AppContext& ctx) {
   using schemas::error_response;
   router.add(RouteSpec{.method = "GET",

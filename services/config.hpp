@@ -75,6 +75,8 @@ struct Config {
   // HTTP client (http/client/fetch, used by the jobs): a PEM file of CAs it
   // trusts besides the system store (an upstream behind a private CA; tests).
   std::string http_ca_file;  // empty: the system store only
+  // Reports (services/reports): how many of the newest the report job keeps.
+  unsigned report_keep = 30;
 };
 
 }  // namespace keel

@@ -1,5 +1,7 @@
 #include "services/bookings/repository.hpp"
 
+#include "services/bookings/row.hpp"
+
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
@@ -7,9 +9,7 @@
 
 namespace keel::bookings {
 
-namespace {
-
-constexpr const char* kColumns =
+const char* const kColumns =
     "id, name, email, phone, service, starts_at, duration_minutes, notes, status, created_at, updated_at";
 
 Booking read_row(sql::ResultSet& rs) {
@@ -27,6 +27,8 @@ Booking read_row(sql::ResultSet& rs) {
   b.updated_at = sql_to_iso(std::string(rs.getString("updated_at")));
   return b;
 }
+
+namespace {
 
 std::optional<Booking> select_one(sql::Connection& c, std::int64_t id, bool for_update) {
   std::string q = std::string("SELECT ") + kColumns + " FROM bookings WHERE id = ?" + (for_update ? " FOR UPDATE" : "");

@@ -1,0 +1,42 @@
+#include "app/report_job.hpp"
+
+#include "services/reports/job.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace keel {
+
+namespace {
+awaitable<void> run(AppContext& ctx, reports::JobOptions options, jobs::JobRun& job_run) {
+  ctx.require_db();
+  reports::Repository repo(*ctx.db);
+  co_await reports::run_report(repo, ctx.blocking, options, job_run);
+}
+
+#ifdef KEEL_TEST_ROUTES
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  int n = fallback;
+  std::from_chars(v, v + std::string_view(v).size(), n);
+  return n;
+}
+#endif
+}  // namespace
+
+jobs::Body report_job(AppContext& ctx) {
+  reports::JobOptions options{.tmp_dir = ctx.storage.tmp_dir(), .keep = ctx.config.report_keep};
+#ifdef KEEL_TEST_ROUTES
+  if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1") {
+    options.page_rows = std::max(1, env_int("KEEL_TEST_REPORT_PAGE_ROWS", options.page_rows));
+    options.page_pause = std::chrono::milliseconds(std::max(0, env_int("KEEL_TEST_REPORT_PAUSE_MS", 0)));
+    options.max_packet = static_cast<std::uint64_t>(std::max(0, env_int("KEEL_TEST_REPORT_MAX_PACKET", 0)));
+  }
+#endif
+  return [&ctx, options](jobs::JobRun& r) { return run(ctx, options, r); };
+}
+
+}  // namespace keel
