@@ -5,6 +5,7 @@
 // folder empty after every run, also one cancelled mid-way; KEEL_REPORT_KEEP;
 // a body over the packet limit fails the run and stores nothing.
 #include "e2e/support.hpp"
+#include "support/gzip.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -49,24 +50,7 @@ json run_report(unsigned port, std::chrono::seconds within = 30s) {
   return j;
 }
 
-std::string gunzip(const std::string& in) {
-  z_stream z{};
-  inflateInit2(&z, 16 + MAX_WBITS);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  char buf[65536];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) throw std::runtime_error("not a whole gzip stream");
-  return out;
-}
+using test_support::gunzip;
 
 std::size_t count(const std::string& s, const std::string& what) {
   std::size_t n = 0;
