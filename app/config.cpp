@@ -222,6 +222,10 @@ const std::vector<Option>& options() {
       // HTTP client
       {"KEEL_HTTP_CA_FILE", "--http-ca-file", "PEM file of CAs the outbound client trusts besides the system store",
        [](Config& c, auto& v, auto& n) { c.http_ca_file = nonempty(v, n); }, "(none)"},
+      // Market
+      {"KEEL_MARKET_TTL_S", "--market-ttl-s", "seconds the market snapshot lives in Redis",
+       [](Config& c, auto& v, auto& n) { c.market_ttl_s = static_cast<std::uint32_t>(parse_uint(v, n, 1, 604800)); },
+       "3600"},
   };
   return opts;
 }

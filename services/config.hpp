@@ -75,6 +75,8 @@ struct Config {
   // HTTP client (http/client/fetch, used by the jobs): a PEM file of CAs it
   // trusts besides the system store (an upstream behind a private CA; tests).
   std::string http_ca_file;  // empty: the system store only
+  // Market (services/market): how long the snapshot lives in Redis.
+  std::uint32_t market_ttl_s = 3600;  // KEEL_MARKET_TTL_S
 };
 
 }  // namespace keel
