@@ -16,6 +16,7 @@
 #include "routers/docs.hpp"
 #include "routers/health.hpp"
 #include "routers/jobs.hpp"
+#include "routers/market.hpp"
 #include "routers/pdf.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
@@ -67,6 +68,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_dataset_routes(router_, ctx);
   register_admin_dataset_routes(router_, ctx);
   register_job_routes(router_, ctx);
+  register_market_routes(router_, ctx);
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1")
     register_test_routes(router_, ctx);
