@@ -31,7 +31,8 @@ CannedResponse redirect_to(const std::string& path) { return {302, {{"Location",
 json job_of(unsigned port) {
   auto r = get(port, "/api/admin/jobs", {admin()});
   if (r.status != 200) throw std::runtime_error("GET /api/admin/jobs: " + std::to_string(r.status) + " " + r.body);
-  for (const auto& j : r.json()["jobs"])
+  const json all = r.json();  // named: a temporary's member would dangle in the loop
+  for (const auto& j : all["jobs"])
     if (j["name"] == "market") return j;
   throw std::runtime_error("no market job");
 }
