@@ -74,17 +74,19 @@ awaitable<Response> market_indices(Request& req, AppContext& ctx) {
 }
 
 json snapshot_schema() {
-  return {{"type", "object"},
-          {"properties",
-           {{"fetched_at", {{"type", "string"}, {"format", "date-time"}, {"description", "When it was fetched"}}},
-            {"source", {{"type", "string"}, {"description", "The upstream URL (KEEL_MARKET_URL, without credentials)"}}},
-            {"data", {{"description", "The upstream's JSON document, as it sent it"}}},
-            {"age_s", {{"type", "integer"}, {"description", "Seconds since fetched_at"}}},
-            {"stale",
-             {{"type", "boolean"},
-              {"description", "Older than two intervals of the market job, the job is off, or Redis is down (this "
-                              "instance's last copy)"}}}}},
-          {"required", json::array({"fetched_at", "source", "data", "age_s", "stale"})}};
+  return {
+      {"type", "object"},
+      {"properties",
+       {{"fetched_at", {{"type", "string"}, {"format", "date-time"}, {"description", "When it was fetched"}}},
+        {"source", {{"type", "string"}, {"description", "The upstream URL (KEEL_MARKET_URL, without credentials)"}}},
+        {"data", {{"description", "The upstream's JSON document, as it sent it"}}},
+        {"age_s", {{"type", "integer"}, {"description", "Seconds since fetched_at"}}},
+        {"stale",
+         {{"type", "boolean"},
+          {"description",
+           "Older than two intervals of the market job, the job is off, or Redis is down (this "
+           "instance's last copy)"}}}}},
+      {"required", json::array({"fetched_at", "source", "data", "age_s", "stale"})}};
 }
 }  // namespace
 
@@ -101,8 +103,9 @@ void register_market_routes(Router& router, AppContext& ctx) {
                        .operation_id = "market_indices",
                        .responses = {{200, "The snapshot", snapshot_schema()},
                                      {304, "Not modified", {}},
-                                     schemas::error_response(503, "market data unavailable (none yet, or Redis "
-                                                                  "down with no copy here, or Redis busy)")}},
+                                     schemas::error_response(503,
+                                                             "market data unavailable (none yet, or Redis "
+                                                             "down with no copy here, or Redis busy)")}},
              [&ctx](Request& req) { return market_indices(req, ctx); });
 }
 

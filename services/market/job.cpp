@@ -69,9 +69,8 @@ awaitable<void> run_once(AppContext& ctx, std::string source) {
 
 jobs::Body job_body(AppContext& ctx) {
   if (ctx.config.job_market.every_s > 0 && ctx.redis) ctx.redis->open();
-  return [&ctx, source = url_without_credentials(ctx.config.market_url)](jobs::JobRun&) {
-    return run_once(ctx, source);
-  };
+  return
+      [&ctx, source = url_without_credentials(ctx.config.market_url)](jobs::JobRun&) { return run_once(ctx, source); };
 }
 
 }  // namespace keel::market

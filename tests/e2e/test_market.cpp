@@ -77,12 +77,9 @@ class Market : public ::testing::Test {
     return "http://feed:s3cret@127.0.0.1:" + std::to_string(upstream_.port()) + "/market";
   }
   std::map<std::string, std::string> env(const RedisServer& redis, std::map<std::string, std::string> more = {}) {
-    std::map<std::string, std::string> e{{"KEEL_DB_URL", db_->url},
-                                         {"KEEL_ADMIN_API_KEY", kAdminKey},
-                                         {"KEEL_REDIS_URL", redis.url()},
-                                         {"KEEL_MARKET_URL", market_url()},
-                                         {"KEEL_JOB_MARKET_EVERY", "1h"},
-                                         {"KEEL_JOB_MARKET_TIMEOUT", "2s"}};
+    std::map<std::string, std::string> e{{"KEEL_DB_URL", db_->url},       {"KEEL_ADMIN_API_KEY", kAdminKey},
+                                         {"KEEL_REDIS_URL", redis.url()}, {"KEEL_MARKET_URL", market_url()},
+                                         {"KEEL_JOB_MARKET_EVERY", "1h"}, {"KEEL_JOB_MARKET_TIMEOUT", "2s"}};
     for (auto& [k, v] : more) e[k] = v;
     return e;
   }
@@ -119,7 +116,7 @@ TEST_F(Market, StoresTheSnapshotAndServesItWithEtagAndMaxAge) {
   const auto cache = r.header("Cache-Control").value_or("");
   ASSERT_TRUE(cache.starts_with("max-age=")) << cache;
   const int max_age = std::stoi(cache.substr(8));
-  EXPECT_GT(max_age, 3500) << cache;  // the next run, an hour after the first
+  EXPECT_GT(max_age, 3500) << cache;        // the next run, an hour after the first
   EXPECT_LE(max_age, 3600 + 360) << cache;  // jitter: at most 10 %
 
   // What Redis holds: the document, with the TTL.
@@ -274,5 +271,18 @@ TEST_F(Market, OffWithoutAnUpstreamUrl) {
   EXPECT_EQ(get(keel.port(), "/api/health").json()["redis"], "off") << "nothing opened Redis";
   auto r = get(keel.port(), "/api/market-indices");
   EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(keel.stop(), 0);
+}
+
+TEST_F(Market, AGzipUpstreamIsInflatedBeforeItIsStored) {
+  RedisServer redis;
+  upstream_.set("/market", redirect_to("/gzip-json"));
+  Keel keel(env(redis));
+  const unsigned port = keel.port();
+  json job = wait_job(port, [](const json& j) { return j["runs_total"] >= 1 && j["running"] == false; });
+  ASSERT_EQ(job["last_outcome"], "ok") << job;
+  auto r = get(port, "/api/market-indices");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["data"], json::parse(FakeUpstream::json_body()));
   EXPECT_EQ(keel.stop(), 0);
 }

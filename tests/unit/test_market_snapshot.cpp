@@ -75,12 +75,10 @@ TEST(MarketSnapshot, AgeAndStaleness) {
     bool want_stale;
   };
   const std::vector<Case> cases = {
-      {1000, 1000, 180, false, 0, false},
-      {1360, 1000, 180, false, 360, false},  // exactly two intervals: not yet
-      {1361, 1000, 180, false, 361, true},
-      {1010, 1000, 180, true, 10, true},     // Redis down: this process's copy
-      {1010, 1000, 0, false, 10, true},      // the job is off
-      {990, 1000, 180, false, 0, false},     // a clock that went back
+      {1000, 1000, 180, false, 0, false},  {1360, 1000, 180, false, 360, false},  // exactly two intervals: not yet
+      {1361, 1000, 180, false, 361, true}, {1010, 1000, 180, true, 10, true},     // Redis down: this process's copy
+      {1010, 1000, 0, false, 10, true},                                           // the job is off
+      {990, 1000, 180, false, 0, false},                                          // a clock that went back
   };
   for (const auto& c : cases) {
     const auto age = age_seconds(c.now_s, c.fetched_s);
