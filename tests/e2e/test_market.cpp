@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 using namespace e2e;
@@ -284,5 +285,34 @@ TEST_F(Market, AGzipUpstreamIsInflatedBeforeItIsStored) {
   auto r = get(port, "/api/market-indices");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["data"], json::parse(FakeUpstream::json_body()));
+  EXPECT_EQ(keel.stop(), 0);
+}
+
+TEST_F(Market, AFullRedisQueueIs503) {
+  RedisServer redis;
+  Keel keel(env(redis));
+  const unsigned port = keel.port();
+  ASSERT_EQ(wait_job(port, [](const json& j) { return j["runs_total"] >= 1 && j["running"] == false; })["last_outcome"],
+            "ok");
+  // Redis holds every command for 1.5 s: keel's queue (64) fills up.
+  auto [code, out] = redis.cli("CLIENT PAUSE 1500 ALL");
+  ASSERT_EQ(code, 0) << out;
+  std::atomic<int> ok{0}, busy{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 100; ++i)
+    clients.emplace_back([&] {
+      auto r = get(port, "/api/market-indices");
+      if (r.status == 200)
+        ++ok;
+      else if (r.status == 503 && r.json()["detail"] == "market data unavailable: redis busy")
+        ++busy;
+      else
+        ++other;
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_GE(busy.load(), 1);
+  EXPECT_GE(ok.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(redis.client_count(), 1u);
   EXPECT_EQ(keel.stop(), 0);
 }
