@@ -17,6 +17,7 @@
 #include "routers/health.hpp"
 #include "routers/jobs.hpp"
 #include "routers/reports.hpp"
+#include "routers/market.hpp"
 #include "routers/pdf.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
@@ -69,6 +70,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_admin_dataset_routes(router_, ctx);
   register_job_routes(router_, ctx);
   register_report_routes(router_, ctx);
+  register_market_routes(router_, ctx);
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1")
     register_test_routes(router_, ctx);

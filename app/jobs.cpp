@@ -2,6 +2,7 @@
 
 #include "app/report_job.hpp"
 #include "app/test_routes.hpp"
+#include "services/market/job.hpp"
 
 #include <cstdlib>
 #include <string_view>
@@ -20,6 +21,7 @@ void register_jobs(AppContext& ctx) {
   // The real jobs join here as their bodies arrive, e.g.
   //   ctx.jobs->add("report", definition(ctx.config.job_report), report_body(ctx));
   ctx.jobs->add("report", definition(ctx.config.job_report), report_job(ctx));
+  ctx.jobs->add("market", definition(ctx.config.job_market), market::job_body(ctx));
 #ifdef KEEL_TEST_ROUTES
   if (const char* t = std::getenv("KEEL_ENABLE_TEST_ROUTES"); t && std::string_view(t) == "1") register_test_jobs(ctx);
 #endif

@@ -165,6 +165,7 @@ json openapi_document(const Router& router, std::vector<std::string>* warnings) 
       {"health", "Liveness, database and memory."},
       {"static", "Files under KEEL_STATIC_DIR."},
       {"data", "The data feed: partner CSVs as datasets, paged with an API key (X-API-Key or Bearer)."},
+      {"market", "Market indices: the snapshot the market job keeps in Redis."},
   };
   info.validation_error_schema = schemas::validation_error();
   return openapi::document(router, info, warnings);

@@ -77,6 +77,8 @@ struct Config {
   std::string http_ca_file;  // empty: the system store only
   // Reports (services/reports): how many of the newest the report job keeps.
   unsigned report_keep = 30;
+  // Market (services/market): how long the snapshot lives in Redis.
+  std::uint32_t market_ttl_s = 3600;  // KEEL_MARKET_TTL_S
 };
 
 }  // namespace keel

@@ -16,6 +16,7 @@
 #include "services/jobs/scheduler.hpp"
 #include "services/limits/async_semaphore.hpp"
 #include "services/limits/concurrency_limit.hpp"
+#include "services/market/last_seen.hpp"
 #include "services/memory/monitor.hpp"
 #include "services/redis/client.hpp"
 #include "services/storage/storage.hpp"
@@ -86,6 +87,9 @@ struct AppContext {
   // The one Redis connection (KEEL_REDIS_URL), set by lifespan: its state
   // is "off" until a job or route first sends a command.
   std::unique_ptr<redis::Client> redis;
+  // Market: the newest market snapshot this process fetched or read (served
+  // as stale while Redis cannot give one).
+  market::LastSeen market_seen;
 
   // For routes that need the database: 503 until the schema is current.
   void require_db() const;
