@@ -26,11 +26,11 @@ datafeed::PullRequest pull_request(const Config& c) {
 jobs::Body data_sync_job(AppContext& ctx) {
   return [&ctx](jobs::JobRun& run) -> awaitable<void> {
     const std::string& dataset = ctx.config.data_source_dataset;
-    const datafeed::PullResult r = co_await datafeed::pull_dataset(ctx.datasets, ctx.blocking, ctx.sync_slots,
-                                                                   pull_request(ctx.config), run.stop);
+    const datafeed::PullResult r =
+        co_await datafeed::pull_dataset(ctx.datasets, ctx.blocking, ctx.sync_slots, pull_request(ctx.config), run.stop);
     if (r.not_modified) {
-      spdlog::info("data-sync: {} not modified, dataset {} unchanged", url_without_credentials(ctx.config.data_source_url),
-                   dataset);
+      spdlog::info("data-sync: {} not modified, dataset {} unchanged",
+                   url_without_credentials(ctx.config.data_source_url), dataset);
     } else {
       spdlog::info("data-sync: dataset {} synced: generation {}, {} records, {} bad rows", dataset,
                    r.report.value("generation", ""), r.report.value("records", 0), r.report.value("bad_rows", 0));

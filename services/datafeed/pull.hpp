@@ -24,8 +24,8 @@ namespace keel::datafeed {
 struct PullRequest {
   std::string url;  // http(s); user:password@ in it is sent as Basic, never stored
   std::string dataset;
-  SyncOptions sync;  // the CSV's options and limits; source and validators are the pull's own
-  std::string ca_file;                         // KEEL_HTTP_CA_FILE
+  SyncOptions sync;     // the CSV's options and limits; source and validators are the pull's own
+  std::string ca_file;  // KEEL_HTTP_CA_FILE
   std::chrono::milliseconds total_timeout{3'600'000};  // the whole fetch: the job's timeout
 };
 

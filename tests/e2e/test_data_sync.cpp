@@ -3,7 +3,8 @@
 // 304 to the conditional headers changes nothing, a changed source makes a
 // new generation, gzip is inflated, failures (500, reset mid-body, stall past
 // the timeout, a sync already running) keep the old generation and leave no
-// temp folder, the delimiter and encoding options apply, bad ones exit 2.
+// temp folder, shutdown cancels a pull that would never end, the delimiter
+// and encoding options apply, bad ones exit 2.
 #include "e2e/fake_upstream.hpp"
 #include "e2e/support.hpp"
 #include "support/gzip.hpp"
@@ -74,12 +75,8 @@ class DataSync : public ::testing::Test {
   }
   // A keel whose data-sync pulls `url` into dataset "partner" (runs only when asked).
   Env env(const std::string& url, Env more = {}) {
-    Env e{{"KEEL_DB_URL", db_->url},
-          {"KEEL_ADMIN_API_KEY", kAdminKey},
-          {"KEEL_DATA_API_KEYS", kDataKey},
-          {"KEEL_DATA_SOURCE_URL", url},
-          {"KEEL_DATA_SOURCE_DATASET", "partner"},
-          {"KEEL_JOB_DATA_SYNC_EVERY", "1h"}};
+    Env e{{"KEEL_DB_URL", db_->url},     {"KEEL_ADMIN_API_KEY", kAdminKey},       {"KEEL_DATA_API_KEYS", kDataKey},
+          {"KEEL_DATA_SOURCE_URL", url}, {"KEEL_DATA_SOURCE_DATASET", "partner"}, {"KEEL_JOB_DATA_SYNC_EVERY", "1h"}};
     for (auto& [k, v] : more) e[k] = v;
     return e;
   }
@@ -167,13 +164,14 @@ TEST_F(DataSync, FailedPullsKeepTheGeneration) {
     CannedResponse answer;
     std::vector<std::string> outcomes;
     std::string error;  // in last_error
+    int max_ms = 5000;  // every run ends well inside the client's 10 s idle timeout
   };
   const Case cases[] = {
       {"500", {500, {}, "upstream broke"}, {"failed"}, "data source answered 500"},
       {"404", {404, {}, "gone"}, {"failed"}, "data source answered 404"},
       // A head promising 1 MiB, 64 KiB of it, then a TCP reset.
       {"reset", {302, {{"Location", "/reset"}}, ""}, {"failed"}, ""},
-      // Part of the body, then nothing: the run's timeout cancels it.
+      // Part of the body, then nothing: the run's timeout (3 s) cancels it, before the client's idle timeout.
       {"stall", {302, {{"Location", "/stall"}}, ""}, {"timeout", "failed"}, ""},
       {"bad csv", csv("", "\"v9\""), {"failed"}, "empty CSV"},
   };
@@ -185,6 +183,8 @@ TEST_F(DataSync, FailedPullsKeepTheGeneration) {
         << j.dump();
     ASSERT_TRUE(j["last_error"].is_string()) << j.dump();
     EXPECT_NE(j["last_error"].get<std::string>().find(c.error), std::string::npos) << j.dump();
+    EXPECT_LT(j["last_duration_ms"].get<int>(), c.max_ms)
+        << "ended by the run's timeout, not the client's 10 s idle timeout";
     const json now = read(port, "/api/datasets/partner").json();
     EXPECT_EQ(now["generation"], before["generation"]);
     EXPECT_EQ(now["synced_at"], before["synced_at"]);
@@ -242,4 +242,21 @@ TEST(DataSyncConfig, HelpListsTheOptions) {
   EXPECT_EQ(code, 0);
   for (const char* name : {"KEEL_DATA_SOURCE_DATASET", "KEEL_DATA_SOURCE_DELIMITER", "KEEL_DATA_SOURCE_ENCODING"})
     EXPECT_NE(out.find(name), std::string::npos) << name;
+}
+
+TEST_F(DataSync, ShutdownCancelsAPullThatNeverEnds) {
+  // A byte every 50 ms for ever: no client timeout ends it within the job's
+  // hour; the shutdown grace must, through the run's stop flag.
+  upstream_.set(kPath, CannedResponse{302, {{"Location", "/trickle"}}, ""});
+  Keel keel(env(upstream_.url(kPath), {{"KEEL_SHUTDOWN_GRACE_S", "1"}}));
+  const unsigned port = keel.port();
+  auto r = request(port, {"POST", "/api/admin/jobs/data-sync/run", {{"X-API-Key", kAdminKey}}, ""});
+  ASSERT_TRUE(r && r->status == 202);
+  std::this_thread::sleep_for(1s);
+  ASSERT_EQ(job(port)["running"], true);
+  EXPECT_EQ(temp_folders(keel.data_dir(), "partner"), 1u) << "the sync is under way";
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(keel.stop(15, 30), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s);
+  EXPECT_EQ(temp_folders(keel.data_dir(), "partner"), 0u);
 }

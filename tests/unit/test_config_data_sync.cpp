@@ -41,8 +41,6 @@ TEST(ConfigDataSync, BadValuesNameTheVariable) {
     try {
       parse_invocation({}, {{name, value}});
       ADD_FAILURE() << name << "=" << value << " accepted";
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what();
-    }
+    } catch (const ConfigError& e) { EXPECT_NE(std::string(e.what()).find(name), std::string::npos) << e.what(); }
   }
 }

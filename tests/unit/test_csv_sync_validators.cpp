@@ -66,12 +66,8 @@ TEST_F(CsvSyncValidators, RecordedInMetaWhenKnown) {
     for (const auto* meta : {&report, &g->meta}) {
       EXPECT_EQ(meta->contains("source_etag"), c.etag.has_value());
       EXPECT_EQ(meta->contains("source_last_modified"), c.last_modified.has_value());
-      if (c.etag) {
-        EXPECT_EQ((*meta)["source_etag"], *c.etag);
-      }
-      if (c.last_modified) {
-        EXPECT_EQ((*meta)["source_last_modified"], *c.last_modified);
-      }
+      if (c.etag) { EXPECT_EQ((*meta)["source_etag"], *c.etag); }
+      if (c.last_modified) { EXPECT_EQ((*meta)["source_last_modified"], *c.last_modified); }
     }
   }
 }
