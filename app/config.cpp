@@ -1,6 +1,8 @@
 #include "app/config.hpp"
 
 #include "http/text/ascii.hpp"
+#include "services/datafeed/csv_to_jsonl.hpp"
+#include "services/datafeed/store.hpp"
 #include "services/jobs/interval.hpp"
 #include "services/redis/url.hpp"
 
@@ -229,6 +231,26 @@ const std::vector<Option>& options() {
       {"KEEL_MARKET_TTL_S", "--market-ttl-s", "seconds the market snapshot lives in Redis",
        [](Config& c, auto& v, auto& n) { c.market_ttl_s = static_cast<std::uint32_t>(parse_uint(v, n, 1, 604800)); },
        "3600"},
+      // Data sync
+      {"KEEL_DATA_SOURCE_DATASET", "--data-source-dataset", "dataset that data-sync pulls KEEL_DATA_SOURCE_URL into",
+       [](Config& c, auto& v, auto& n) {
+         if (!datafeed::valid_dataset_name(v)) bad(n, v, "a dataset name ([a-z0-9][a-z0-9_-]{0,63})");
+         c.data_source_dataset = v;
+       },
+       "default"},
+      {"KEEL_DATA_SOURCE_DELIMITER", "--data-source-delimiter", "field delimiter of the pulled CSV (, ; | tab)",
+       [](Config& c, auto& v, auto& n) {
+         const auto d = datafeed::parse_delimiter(v);
+         if (!d) bad(n, v, "one of , ; | tab");
+         c.data_source_delimiter = *d;
+       },
+       ","},
+      {"KEEL_DATA_SOURCE_ENCODING", "--data-source-encoding", "encoding of the pulled CSV",
+       [](Config& c, auto& v, auto& n) {
+         if (!datafeed::parse_encoding(v)) bad(n, v, "one of utf-8, windows-1252, latin-1");
+         c.data_source_encoding = v;
+       },
+       "utf-8"},
   };
   return opts;
 }

@@ -81,7 +81,12 @@ json report_properties() {
           {"synced_at", {{"type", "string"}, {"format", "date-time"}}},
           {"seconds", {{"type", "number"}}},
           {"bad_rows", {{"type", "integer"}}},
-          {"first_errors", {{"type", "array"}, {"items", error}}}};
+          {"first_errors", {{"type", "array"}, {"items", error}}},
+          {"source_etag",
+           {{"type", "string"}, {"description", "the pulled source's ETag (data-sync only; sent as If-None-Match)"}}},
+          {"source_last_modified",
+           {{"type", "string"},
+            {"description", "the pulled source's Last-Modified (data-sync only; sent as If-Modified-Since)"}}}};
 }
 }  // namespace
 

@@ -79,6 +79,12 @@ struct Config {
   unsigned report_keep = 30;
   // Market (services/market): how long the snapshot lives in Redis.
   std::uint32_t market_ttl_s = 3600;  // KEEL_MARKET_TTL_S
+  // Data sync (services/datafeed/pull, the data-sync job): the dataset the
+  // partner CSV at data_source_url goes to, and how that CSV is written
+  // (validated like `keel sync-csv`'s --delimiter and --encoding).
+  std::string data_source_dataset = "default";
+  char data_source_delimiter = ',';
+  std::string data_source_encoding = "utf-8";
 };
 
 }  // namespace keel

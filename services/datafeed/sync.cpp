@@ -129,6 +129,8 @@ struct CsvSync::Impl {
                         {"seconds", elapsed},
                         {"bad_rows", csv.bad_rows()},
                         {"first_errors", std::move(errors)}};
+    if (options.source_etag) r["source_etag"] = *options.source_etag;
+    if (options.source_last_modified) r["source_last_modified"] = *options.source_last_modified;
     return r;
   }
 
@@ -285,6 +287,11 @@ nlohmann::json CsvSync::Impl::finish_source() {
   s.writer.reset();
   s.lock.reset();
   return meta;
+}
+
+void CsvSync::set_source_validators(std::optional<std::string> etag, std::optional<std::string> last_modified) {
+  impl_->options.source_etag = std::move(etag);
+  impl_->options.source_last_modified = std::move(last_modified);
 }
 
 bool CsvSync::created() const { return impl_->created; }

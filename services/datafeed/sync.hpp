@@ -31,6 +31,11 @@ struct SyncOptions {
   std::string source;                                // "upload", a path, "stdin", a URL without credentials
   bool gzip = false;                                 // Content-Encoding: gzip
   std::optional<std::uint64_t> expected_bytes;       // Content-Length or file size: checked against the disk first
+  // A pulled source's validators (ETag, Last-Modified), recorded in meta.json
+  // as source_etag and source_last_modified so that the next pull, by any
+  // instance, can ask for the source only if it changed (services/datafeed/pull).
+  std::optional<std::string> source_etag;
+  std::optional<std::string> source_last_modified;
 };
 
 // A sync that cannot go on. `body` is the JSON answer: {"detail": ...},
@@ -62,6 +67,9 @@ class CsvSync {
   // The next bytes of the source, as received (copied: the caller may reuse
   // its buffer at once). Throws SyncError.
   void feed(std::string_view bytes);
+  // A pull learns its source's validators with the response head, after the
+  // sync started: they replace SyncOptions' before finish().
+  void set_source_validators(std::optional<std::string> etag, std::optional<std::string> last_modified);
   // The source ended: commits the generation and returns the report.
   // Throws SyncError (and the temp folder goes).
   nlohmann::json finish();
