@@ -10,6 +10,8 @@
 #include "services/reports/repository.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <optional>
 
 namespace keel {
 
@@ -127,6 +129,15 @@ awaitable<Response> report_content(Request& req, AppContext& ctx) {
   res.headers.set("Content-Type", "text/html; charset=utf-8");
   res.headers.set("Content-Disposition", "inline; filename=\"report-" + std::to_string(r.id) + ".html\"");
   if (gzip) res.headers.set("Content-Encoding", "gzip");
+  // Each download holds a 1 MiB chunk until it is sent: at most
+  // kReportDownloads at once; the others wait up to 10 s, then 503.
+  std::optional<AsyncSemaphore::Permit> permit = co_await ctx.report_permits.acquire(std::chrono::seconds(10));
+  if (!permit) {
+    Headers retry;
+    retry.set("Retry-After", "1");
+    throw HttpError(503, "too many report downloads at once, retry", retry);
+  }
+  res.hold = std::make_shared<AsyncSemaphore::Permit>(std::move(*permit));
   auto stream = std::make_shared<reports::BodyStream>(repo, ctx.blocking, r.id, r.stored_bytes, !gzip);
   res.body = StreamBody{[stream]() { return stream->next(); }};
   co_return res;
@@ -206,7 +217,7 @@ void register_report_routes(Router& router, AppContext& ctx) {
                        .path = "/api/admin/reports/{id:int}/content",
                        .summary = "A report's HTML",
                        .description =
-                           "One self-contained HTML document, streamed from the database. With `Accept-Encoding: "
+                           "One self-contained HTML document, streamed from the database in 1 MiB chunks (at most 4 downloads at once). With `Accept-Encoding: "
                            "gzip` the stored gzip is sent as it is (`Content-Encoding: gzip`, ETag "
                            "`\"<sha256>-gzip\"`), otherwise it is inflated on the fly (ETag `\"<sha256>\"`); "
                            "`If-None-Match` -> 304. No ranges.",
@@ -216,7 +227,8 @@ void register_report_routes(Router& router, AppContext& ctx) {
                        .responses = schemas::admin_responses(
                            {{200, "The HTML", {{"type", "string"}}, "text/html"},
                             {304, "Not modified (If-None-Match)", nullptr},
-                            error_response(404, "report not found")}),
+                            error_response(404, "report not found")},
+                           "the database is unavailable, or 4 report downloads are running (Retry-After)"),
                        .security = schemas::admin_security()},
              [&ctx](Request& req) { return report_content(req, ctx); });
 

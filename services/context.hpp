@@ -71,6 +71,10 @@ struct AppContext {
   ConcurrencyLimit sync_slots;      // KEEL_MAX_SYNCS dataset syncs at once
   ConcurrencyLimit page_slots;      // KEEL_DATA_MAX_PAGES data pages in memory at once
   AsyncSemaphore page_permits;      // ... taken through this (waiters queue)
+  // Report downloads hold a 1 MiB chunk of the body until it is sent: a few at once.
+  static constexpr std::size_t kReportDownloads = 4;
+  ConcurrencyLimit report_slots{kReportDownloads};
+  AsyncSemaphore report_permits{report_slots};
   // Data API keys: the table's rows, the in-memory registry every data
   // request is checked against (refreshed by app/api_key_refresh), and this
   // instance's per-key token buckets.

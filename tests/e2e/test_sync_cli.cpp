@@ -168,7 +168,9 @@ TEST_F(SyncCli, MemoryStaysFlatWhateverTheFileSize) {
   const long peak = peak_rss_kib(data(), "big", big);
   ASSERT_GT(base, 0);
   ASSERT_GT(peak, 0);
+#ifndef __SANITIZE_ADDRESS__  // ASan's shadow memory, quarantine and per-thread caches inflate RSS
   EXPECT_LE(peak - base, 4 * 1024) << "base " << base << " KiB, 160 MiB sync " << peak << " KiB";
+#endif
 }
 
 }  // namespace
