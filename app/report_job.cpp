@@ -1,5 +1,6 @@
 #include "app/report_job.hpp"
 
+#include "services/memory/trim.hpp"
 #include "services/reports/job.hpp"
 
 #include <algorithm>
@@ -13,7 +14,19 @@ namespace {
 awaitable<void> run(AppContext& ctx, reports::JobOptions options, jobs::JobRun& job_run) {
   ctx.require_db();
   reports::Repository repo(*ctx.db);
-  co_await reports::run_report(repo, ctx.blocking, options, job_run);
+  // A run allocates and frees on a blocking-pool thread (rendering, the
+  // body's upload); its free pages go back whether it succeeded or not.
+  std::exception_ptr failed;
+  try {
+    co_await reports::run_report(repo, ctx.blocking, options, job_run);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  try {  // never changes the run's outcome (a cancelled run may not await again)
+    co_await run_blocking(ctx.blocking, [] { memory::trim_heap(); });
+  } catch (...) {
+  }
+  if (failed) std::rethrow_exception(failed);
 }
 
 #ifdef KEEL_TEST_ROUTES

@@ -42,6 +42,9 @@ KPID=$!
 wait_port "$KPORT" 60
 API="http://127.0.0.1:$KPORT/api/admin"
 H=(-H "X-API-Key: $KEY")
+# VmRSS split into anonymous memory (heap, stacks) and file-backed pages
+# (keel's own code faulted in on first use; clean, the kernel may drop them).
+rss_anon_kib() { awk '/^RssAnon:/{print $2}' "/proc/$1/status"; }
 jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 job() { curl -s "${H[@]}" "$API/jobs" | jq_py "[j for j in d['jobs'] if j['name']=='report'][0]$1"; }
 
@@ -67,9 +70,9 @@ sample_rss() {  # sample_rss PID OUT: "epoch,VmRSS KiB" every 50 ms until killed
   done >"$2"
 }
 ROWS=()
-IDLE0=$(rss_kib "$KPID")
+IDLE0=$(rss_kib "$KPID"); IDLE0_ANON=$(rss_anon_kib "$KPID")
 for r in $(seq 1 "$ROUNDS"); do
-  base=$(rss_kib "$KPID")
+  base=$(rss_kib "$KPID"); base_anon=$(rss_anon_kib "$KPID")
   echo 5 >"/proc/$KPID/clear_refs"
   sample_rss "$KPID" "$WORK/rss-$r.raw" &
   SPID=$!
@@ -99,16 +102,17 @@ for r in $(seq 1 "$ROUNDS"); do
   curl -s -o /dev/null -X DELETE "${H[@]}" "$API/reports/$id"
   sleep 2
   stop_pid "$SPID"; SPID=""
-  after=$(rss_kib "$KPID")
+  after=$(rss_kib "$KPID"); after_anon=$(rss_anon_kib "$KPID")
   awk -F, -v r="$r" -v t0="$t0" -v b="$base" '{printf "%d,%.3f,%d,%d\n", r, $1 - t0, $2, $2 - b}' \
     "$WORK/rss-$r.raw" >>"$WORK/rss.csv"
   tmp_left=$(find "$WORK/data/tmp" -type f 2>/dev/null | wc -l)
   ROWS+=("| $r | $ms | $wall | $(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}') | \
 $(awk -v b="$stored" 'BEGIN{printf "%.2f", b/1048576}') | $(awk -v k="$peak_run" 'BEGIN{printf "%.2f", k/1024}') | \
 $(awk -v k="$peak_all" 'BEGIN{printf "%.2f", k/1024}') | $plain_s / $gz_s | $(awk -v k="$base" 'BEGIN{printf "%.2f", k/1024}') | \
-$(awk -v k="$after" 'BEGIN{printf "%.2f", k/1024}') | $(awk -v a="$after" -v b="$base" 'BEGIN{printf "%+.2f", (a-b)/1024}') | $tmp_left |")
+$(awk -v k="$after" 'BEGIN{printf "%.2f", k/1024}') | $(awk -v a="$after" -v b="$base" 'BEGIN{printf "%+.2f", (a-b)/1024}') | \
+$(awk -v a="$after_anon" -v b="$base_anon" -v t="$after" -v u="$base" 'BEGIN{printf "%+.2f / %+.2f", (a-b)/1024, ((t-a)-(u-b))/1024}') | $tmp_left |")
 done
-IDLE_END=$(rss_kib "$KPID")
+IDLE_END=$(rss_kib "$KPID"); IDLE_END_ANON=$(rss_anon_kib "$KPID")
 cp "$WORK/rss.csv" "$RSS_CSV"
 
 {
@@ -118,13 +122,14 @@ cp "$WORK/rss.csv" "$RSS_CSV"
   echo "DELETE the report (the next round covers the same 30 days). Peak = VmHWM after clear_refs, minus the RSS"
   echo "before the round. Bounds (issue 14): peak growth <= 8 MiB, RSS back within 1 MiB."
   echo
-  echo "| round | duration_ms | wall s | HTML MiB | gzip MiB | peak run MiB | peak run+downloads MiB | download s plain / gzip | RSS before MiB | RSS after MiB | change MiB | temp files left |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| round | duration_ms | wall s | HTML MiB | gzip MiB | peak run MiB | peak run+downloads MiB | download s plain / gzip | RSS before MiB | RSS after MiB | change MiB | of which anon / file MiB | temp files left |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "RSS idle before round 1: $(awk -v k="$IDLE0" 'BEGIN{printf "%.2f", k/1024}') MiB; after the last round: \
 $(awk -v k="$IDLE_END" 'BEGIN{printf "%.2f", k/1024}') MiB \
-($(awk -v a="$IDLE_END" -v b="$IDLE0" 'BEGIN{printf "%+.2f", (a-b)/1024}') MiB)."
+($(awk -v a="$IDLE_END" -v b="$IDLE0" 'BEGIN{printf "%+.2f", (a-b)/1024}') MiB: \
+$(awk -v a="$IDLE_END_ANON" -v b="$IDLE0_ANON" 'BEGIN{printf "%+.2f", (a-b)/1024}') MiB anonymous, the rest file-backed code pages)."
   echo
   echo "RSS samples (every 50 ms): $(basename "$RSS_CSV")."
 } >"$OUT"

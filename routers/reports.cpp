@@ -129,7 +129,7 @@ awaitable<Response> report_content(Request& req, AppContext& ctx) {
   res.headers.set("Content-Type", "text/html; charset=utf-8");
   res.headers.set("Content-Disposition", "inline; filename=\"report-" + std::to_string(r.id) + ".html\"");
   if (gzip) res.headers.set("Content-Encoding", "gzip");
-  // Each download holds a 1 MiB chunk until it is sent: at most
+  // Each download holds a 128 KiB chunk until it is sent: at most
   // kReportDownloads at once; the others wait up to 10 s, then 503.
   std::optional<AsyncSemaphore::Permit> permit = co_await ctx.report_permits.acquire(std::chrono::seconds(10));
   if (!permit) {
@@ -217,7 +217,7 @@ void register_report_routes(Router& router, AppContext& ctx) {
                        .path = "/api/admin/reports/{id:int}/content",
                        .summary = "A report's HTML",
                        .description =
-                           "One self-contained HTML document, streamed from the database in 1 MiB chunks (at most 4 downloads at once). With `Accept-Encoding: "
+                           "One self-contained HTML document, streamed from the database in 128 KiB chunks (at most 4 downloads at once). With `Accept-Encoding: "
                            "gzip` the stored gzip is sent as it is (`Content-Encoding: gzip`, ETag "
                            "`\"<sha256>-gzip\"`), otherwise it is inflated on the fly (ETag `\"<sha256>\"`); "
                            "`If-None-Match` -> 304. No ranges.",

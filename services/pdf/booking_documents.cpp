@@ -3,8 +3,8 @@
 #include "services/pdf/booking_pdf.hpp"
 #include "services/pdf/from_bookings.hpp"
 #include "services/pdf/unlinked_file.hpp"
+#include "services/memory/trim.hpp"
 
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
@@ -25,12 +25,7 @@ namespace {
 // blocking thread that once rendered a big report would hold its peak for
 // good (two 100,000-row reports: 170 MiB resident afterwards instead of
 // ~15 MiB). Giving them back costs a few milliseconds per rendering.
-struct TrimWhenDone {
-  TrimWhenDone() = default;
-  TrimWhenDone(const TrimWhenDone&) = delete;
-  TrimWhenDone& operator=(const TrimWhenDone&) = delete;
-  ~TrimWhenDone() { ::malloc_trim(0); }
-};
+using memory::TrimWhenDone;
 
 // Runs on a blocking-pool thread inside render_report: fetches the next
 // keyset batch by running the repository's coroutine on the blocking pool
