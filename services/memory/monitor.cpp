@@ -60,6 +60,7 @@ void Monitor::arm() {
   timer_->async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     sample_now();
+    if (++ticks_ % 4 == 0) heap_slack_.check();
     arm();
   });
 }

@@ -2,6 +2,7 @@
 // Memory state for protection and /api/health/memory: sampled on a timer
 // (every 250 ms, not per request) into a snapshot that requests read.
 #include "services/memory/stats.hpp"
+#include "services/memory/trim.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,6 +47,8 @@ class Monitor {
   std::atomic<State> state_{State::ok};
   std::atomic<std::uint64_t> rejected_{0};
   std::unique_ptr<boost::asio::steady_timer> timer_;
+  HeapSlack heap_slack_;  // checked every 4th sample
+  unsigned ticks_ = 0;
 };
 
 }  // namespace keel::memory
