@@ -6,6 +6,8 @@
 # (duration_ms), the HTML and gzip sizes, the peak RSS growth over the idle
 # process (VmHWM after clear_refs) and where RSS settles after each round,
 # against the issue's bounds: peak <= 8 MiB over idle, back within 1 MiB.
+# A warm-up report over no bookings runs first (see below); the cold
+# process's RSS is printed too.
 # Writes bench/results/report-<stamp>.md and report-rss-<stamp>.csv.
 #   Usage: bench/report.sh [rounds=3]
 #   KEEL_BENCH_BOOKINGS  bookings seeded (100000)
@@ -47,6 +49,18 @@ H=(-H "X-API-Key: $KEY")
 rss_anon_kib() { awk '/^RssAnon:/{print $2}' "/proc/$1/status"; }
 jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 job() { curl -s "${H[@]}" "$API/jobs" | jq_py "[j for j in d['jobs'] if j['name']=='report'][0]$1"; }
+
+# A warm-up report over no bookings, downloaded both ways and deleted: the
+# first run of any kind faults in code keel dropped after start-up, opens
+# the jobs' pooled connection and touches the blocking threads' stacks, once
+# for the process's life. The rounds then show what a big report leaves.
+IDLE_COLD=$(rss_kib "$KPID"); IDLE_COLD_ANON=$(rss_anon_kib "$KPID")
+curl -s -o /dev/null -X POST "${H[@]}" "$API/reports"
+while [[ "$(job "['running'] or d['jobs'] is None")" != False || "$(job "['last_outcome']")" == None ]]; do sleep 0.1; done
+wid=$(curl -s "${H[@]}" "$API/reports" | jq_py "d['reports'][0]['id']")
+curl -s -o /dev/null "${H[@]}" "$API/reports/$wid/content"
+curl -s -o /dev/null -H 'Accept-Encoding: gzip' "${H[@]}" "$API/reports/$wid/content"
+curl -s -o /dev/null -X DELETE "${H[@]}" "$API/reports/$wid"
 
 # Bookings spread over the last 30 days (starts_at), by SQL.
 DB_ARGS=(-h 127.0.0.1 -P "$KEEL_DEV_DB_PORT" -ukeel -pkeel keel)
@@ -126,6 +140,8 @@ cp "$WORK/rss.csv" "$RSS_CSV"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
+  echo "Cold process before the warm-up report (no bookings): $(awk -v k="$IDLE_COLD" 'BEGIN{printf "%.2f", k/1024}') MiB \
+($(awk -v k="$IDLE_COLD_ANON" 'BEGIN{printf "%.2f", k/1024}') MiB anonymous)."
   echo "RSS idle before round 1: $(awk -v k="$IDLE0" 'BEGIN{printf "%.2f", k/1024}') MiB; after the last round: \
 $(awk -v k="$IDLE_END" 'BEGIN{printf "%.2f", k/1024}') MiB \
 ($(awk -v a="$IDLE_END" -v b="$IDLE0" 'BEGIN{printf "%+.2f", (a-b)/1024}') MiB: \
