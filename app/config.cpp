@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "http/text/ascii.hpp"
+#include "services/catalogue/zone.hpp"
 #include "services/datafeed/csv_to_jsonl.hpp"
 #include "services/datafeed/store.hpp"
 #include "services/jobs/interval.hpp"
@@ -224,6 +225,18 @@ const std::vector<Option>& options() {
       // HTTP client
       {"KEEL_HTTP_CA_FILE", "--http-ca-file", "PEM file of CAs the outbound client trusts besides the system store",
        [](Config& c, auto& v, auto& n) { c.http_ca_file = nonempty(v, n); }, "(none)"},
+      // Bookings
+      {"KEEL_BUSINESS_TZ", "--business-tz", "IANA time zone of the services' opening hours (Europe/Berlin)",
+       [](Config& c, auto& v, auto& n) {
+         if (!catalogue::Zone::find(v)) bad(n, v, "an IANA time zone name like Europe/Berlin");
+         c.business_tz = v;
+       },
+       "UTC"},
+      {"KEEL_BOOKING_HORIZON_DAYS", "--booking-horizon-days", "how many days ahead a booking may start",
+       [](Config& c, auto& v, auto& n) {
+         c.booking_horizon_days = static_cast<unsigned>(parse_uint(v, n, 1, 3650));
+       },
+       "90"},
       // Reports
       {"KEEL_REPORT_KEEP", "--report-keep", "how many of the newest reports the report job keeps",
        [](Config& c, auto& v, auto& n) { c.report_keep = static_cast<unsigned>(parse_uint(v, n, 1, 1000000)); }, "30"},

@@ -85,6 +85,10 @@ struct Config {
   std::string data_source_dataset = "default";
   char data_source_delimiter = ',';
   std::string data_source_encoding = "utf-8";
+  // Bookings (services/catalogue): the zone opening hours are in (an IANA
+  // name tzdata knows), and how far ahead a booking may start.
+  std::string business_tz = "UTC";  // KEEL_BUSINESS_TZ
+  unsigned booking_horizon_days = 90;  // KEEL_BOOKING_HORIZON_DAYS, 1..3650
 };
 
 }  // namespace keel
