@@ -120,9 +120,14 @@ std::optional<Violation> check_booking(const Service& s, const Zone& business, s
   const std::int64_t step = std::int64_t{std::max(s.slot_step_min, 1)} * 60;
   const std::int64_t opens = std::int64_t{day} * kDay + std::int64_t{holder->open_min} * 60;
   if ((local_start - opens) % step != 0) {
+    // A start between whole minutes shows its seconds ("09:00:30"), or the
+    // message would name a time that is on the grid.
+    std::string start = format_local_hhmm(start_min);
+    const std::int64_t second = local_start - std::int64_t{day} * kDay - std::int64_t{start_min} * 60;
+    if (second != 0) start += ":" + std::to_string(100 + second).substr(1);
     return violation("starts_at", "off_slot_grid",
                      s.name + " takes bookings every " + std::to_string(std::max(s.slot_step_min, 1)) +
-                         " minutes from " + format_local_hhmm(holder->open_min) + "; " + format_local_hhmm(start_min) +
+                         " minutes from " + format_local_hhmm(holder->open_min) + "; " + start +
                          " is not one of those times");
   }
   return std::nullopt;

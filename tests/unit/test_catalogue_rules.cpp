@@ -174,6 +174,8 @@ TEST(CatalogueRules, FieldsAndMessages) {
        "09:00-12:00, 13:00-17:00"},
       {at("2026-12-10T09:05:00+01:00"), 60, "starts_at",
        "Massage takes bookings every 30 minutes from 09:00; 09:05 is not one of those times"},
+      {at("2026-12-12T10:45:30+01:00"), 60, "starts_at",
+       "Massage takes bookings every 30 minutes from 10:15; 10:45:30 is not one of those times"},
   };
   for (const auto& r : rows) {
     const auto v = cat::check_booking(keel::test::massage(), keel::test::berlin(), r.starts_at, r.duration, limits());
