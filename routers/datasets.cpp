@@ -1,8 +1,8 @@
 #include "routers/datasets.hpp"
 
-#include "http/file/conditional.hpp"
 #include "http/file/sender.hpp"
 #include "http/text/accept_encoding.hpp"
+#include "routers/conditional.hpp"
 #include "routers/dataset_schemas.hpp"
 #include "routers/schemas.hpp"
 #include "services/compress/gzip_encoder.hpp"
@@ -92,27 +92,16 @@ std::string strong_etag(const Generation& g, std::string_view rest) {
   return "\"" + g.dataset + "." + g.id + (rest.empty() ? "" : ".") + std::string(rest) + "\"";
 }
 
-// 304 when If-None-Match names this ETag.
-bool not_modified(const Request& req, const std::string& etag) {
-  http_file::RequestHeaders h;
-  h.if_none_match = req.header("If-None-Match").value_or("");
-  if (h.if_none_match.empty()) return false;
-  return http_file::evaluate_preconditions(http_file::Method::get, h, http_file::Validators{.etag = etag}) ==
-         http_file::Precondition::not_modified;
-}
-
 Response not_modified_response(const std::string& etag, bool vary) {
-  Response r = Response::empty(304);
-  r.headers.set("ETag", etag);
+  Response r = not_modified(etag, "private, no-cache");
   if (vary) r.headers.set("Vary", "Accept-Encoding");
-  r.headers.set("Cache-Control", "private, no-cache");
   return r;
 }
 
 // `body`: one of the generation's serialized answers.
 Response meta_response(const Request& req, const Generation& g, const std::string& body, std::string_view tag) {
   const std::string etag = strong_etag(g, tag);
-  if (not_modified(req, etag)) return not_modified_response(etag, false);
+  if (if_none_match_hits(req, etag)) return not_modified_response(etag, false);
   Response r = Response::text(200, body, "application/json");
   r.headers.set("ETag", etag);
   r.headers.set("Cache-Control", "private, no-cache");
@@ -151,7 +140,7 @@ awaitable<Response> page_response(const Request& req, AppContext& ctx, Generatio
   const bool gzip = text::accepts_coding(req.header("Accept-Encoding").value_or(""), "gzip");
   const std::string etag =
       strong_etag(*g, std::to_string(q.offset) + "." + std::to_string(q.limit) + (gzip ? ".gz" : ""));
-  if (not_modified(req, etag)) co_return not_modified_response(etag, true);
+  if (if_none_match_hits(req, etag)) co_return not_modified_response(etag, true);
 
   // A page body holds up to 64 KiB (and 64 KiB of zlib state) until it is
   // sent: KEEL_DATA_MAX_PAGES of them at once, the others wait their turn.

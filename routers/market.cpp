@@ -1,6 +1,6 @@
 #include "routers/market.hpp"
 
-#include "http/file/conditional.hpp"
+#include "routers/conditional.hpp"
 #include "routers/schemas.hpp"
 #include "services/market/snapshot.hpp"
 
@@ -57,16 +57,7 @@ awaitable<Response> market_indices(Request& req, AppContext& ctx) {
   const std::string etag = market::etag(*snap, stale);
   const std::string cache_control = "max-age=" + std::to_string(market::max_age_seconds(now, next_run));
 
-  http_file::RequestHeaders h;
-  h.if_none_match = req.header("If-None-Match").value_or("");
-  if (!h.if_none_match.empty() &&
-      http_file::evaluate_preconditions(http_file::Method::get, h, http_file::Validators{.etag = etag}) ==
-          http_file::Precondition::not_modified) {
-    Response r = Response::empty(304);
-    r.headers.set("ETag", etag);
-    r.headers.set("Cache-Control", cache_control);
-    co_return r;
-  }
+  if (if_none_match_hits(req, etag)) co_return not_modified(etag, cache_control);
   Response r = Response::text(200, market::response_body(*snap, age, stale), "application/json");
   r.headers.set("ETag", etag);
   r.headers.set("Cache-Control", cache_control);

@@ -1,6 +1,6 @@
 #include "routers/reports.hpp"
 
-#include "http/file/conditional.hpp"
+#include "routers/conditional.hpp"
 #include "http/text/iso_datetime.hpp"
 #include "http/text/accept_encoding.hpp"
 #include "http/validation.hpp"
@@ -115,12 +115,7 @@ awaitable<Response> report_content(Request& req, AppContext& ctx) {
   const bool gzip = text::accepts_coding(req.header("Accept-Encoding").value_or(""), "gzip");
   const std::string etag = "\"" + r.sha256 + (gzip ? "-gzip" : "") + "\"";
 
-  http_file::RequestHeaders h;
-  h.if_none_match = req.header("If-None-Match").value_or("");
-  const bool unchanged = !h.if_none_match.empty() &&
-                         http_file::evaluate_preconditions(http_file::Method::get, h,
-                                                           http_file::Validators{.etag = etag}) ==
-                             http_file::Precondition::not_modified;
+  const bool unchanged = if_none_match_hits(req, etag);
   Response res = unchanged ? Response::empty(304) : Response{};
   res.headers.set("ETag", etag);
   res.headers.set("Vary", "Accept-Encoding");

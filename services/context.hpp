@@ -9,6 +9,7 @@
 #include "services/api_keys/registry.hpp"
 #include "services/api_keys/repository.hpp"
 #include "services/bookings/repository.hpp"
+#include "services/catalogue/zone.hpp"
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
 #include "services/db/pool.hpp"
@@ -44,6 +45,10 @@ struct AppContext {
         page_slots(config.data_max_pages),
         page_permits(page_slots) {}
 
+  static catalogue::Zone zone_of(const Config& c) {
+    if (auto z = catalogue::Zone::find(c.business_tz)) return *z;
+    return *catalogue::Zone::find("UTC");
+  }
   static std::size_t blocking_threads(const Config& c) {
     // Enough for every database connection, every PDF rendering, and file
     // work (fsync, writes) besides: each of those bounds is configured.
@@ -52,6 +57,8 @@ struct AppContext {
   }
 
   Config config;
+  // KEEL_BUSINESS_TZ (validated when the configuration was read).
+  catalogue::Zone business_zone = zone_of(config);
   BlockingPool blocking;
   ErrorCounters errors;
   memory::Monitor memory;
@@ -71,7 +78,7 @@ struct AppContext {
   ConcurrencyLimit sync_slots;      // KEEL_MAX_SYNCS dataset syncs at once
   ConcurrencyLimit page_slots;      // KEEL_DATA_MAX_PAGES data pages in memory at once
   AsyncSemaphore page_permits;      // ... taken through this (waiters queue)
-  // Report downloads hold a 1 MiB chunk of the body until it is sent: a few at once.
+  // Report downloads hold a 128 KiB chunk of the body until it is sent: a few at once.
   static constexpr std::size_t kReportDownloads = 4;
   ConcurrencyLimit report_slots{kReportDownloads};
   AsyncSemaphore report_permits{report_slots};

@@ -380,6 +380,19 @@ std::pair<int, std::string> TestDatabase::sql(const std::string& statement) cons
   return r;
 }
 
+void open_service(const TestDatabase& db, const std::string& slug) {
+  std::string durations = "[";
+  for (int m = 15; m <= 480; m += 15) durations += (m > 15 ? "," : "") + std::to_string(m);
+  durations += "]";
+  std::string hours = "{";
+  for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+    hours += std::string(hours.size() > 1 ? "," : "") + "\"" + d + "\":[[\"00:00\",\"24:00\"]]";
+  hours += "}";
+  auto [rc, out] = db.sql("INSERT IGNORE INTO services (slug, name, durations, opening_hours, closed_dates) VALUES ('" +
+                          slug + "', '" + slug + "', '" + durations + "', '" + hours + "', '[]');");
+  if (rc != 0) throw std::runtime_error("open_service " + slug + ": " + out);
+}
+
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> b(bytes);
   RAND_bytes(b.data(), static_cast<int>(bytes));

@@ -113,6 +113,13 @@ struct TestDatabase {
   std::pair<int, std::string> sql(const std::string& statement) const;
 };
 
+// A catalogue entry `slug` (also its name) open every day all day, any
+// multiple of 15 minutes from 15 to 480, no buffers, a 15-minute grid: what
+// migration 0006 makes of a pre-catalogue service, for tests whose subject
+// is not the catalogue. Needs the schema (a keel started on `db` with
+// KEEL_AUTO_MIGRATE=1). Throws when the insert fails.
+void open_service(const TestDatabase& db, const std::string& slug);
+
 std::string random_hex(std::size_t bytes);
 // A free loopback port for a server a test starts later, below the kernel's
 // ephemeral range: a client retrying a connect to a port in that range with
