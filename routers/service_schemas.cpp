@@ -74,9 +74,9 @@ const validation::Model& scalar_model() {
 }
 
 const std::set<std::string>& known_fields() {
-  static const std::set<std::string> s = {"slug",          "name",          "description",    "durations",
-                                          "buffer_before_min", "buffer_after_min", "slot_step_min", "active",
-                                          "opening_hours", "closed_dates"};
+  static const std::set<std::string> s = {
+      "slug",          "name",   "description",   "durations",   "buffer_before_min", "buffer_after_min",
+      "slot_step_min", "active", "opening_hours", "closed_dates"};
   return s;
 }
 
@@ -94,14 +94,16 @@ bool check_list(const json& v, const Loc& loc, std::size_t min, std::size_t max,
     return false;
   }
   if (v.size() < min) {
-    out.push_back({loc, std::string(what) + " should have at least " + items(min) + " after validation, not " +
-                            std::to_string(v.size()),
+    out.push_back({loc,
+                   std::string(what) + " should have at least " + items(min) + " after validation, not " +
+                       std::to_string(v.size()),
                    "too_short"});
     return false;
   }
   if (v.size() > max) {
-    out.push_back({loc, std::string(what) + " should have at most " + items(max) + " after validation, not " +
-                            std::to_string(v.size()),
+    out.push_back({loc,
+                   std::string(what) + " should have at most " + items(max) + " after validation, not " +
+                       std::to_string(v.size()),
                    "too_long"});
     return false;
   }
@@ -170,8 +172,9 @@ void check_day(const json& v, const Loc& loc, catalogue::DayHours& day, Issues& 
     auto close = check_time(pair[1], at(iloc, 1), out);
     if (!open || !close) continue;
     if (*open >= *close) {
-      out.push_back({iloc, "Value error, opens at " + pair[0].get<std::string>() + " but closes at " +
-                               pair[1].get<std::string>() + ": it must open before it closes",
+      out.push_back({iloc,
+                     "Value error, opens at " + pair[0].get<std::string>() + " but closes at " +
+                         pair[1].get<std::string>() + ": it must open before it closes",
                      "value_error"});
     } else if (*open < last_close) {
       out.push_back({iloc, "Value error, the day's intervals must be in order and must not overlap", "value_error"});

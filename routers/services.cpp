@@ -37,9 +37,10 @@ void register_public(Router& router, AppContext& ctx) {
   RouteSpec list{.method = "GET",
                  .path = "/api/services",
                  .summary = "List the services",
-                 .description = "The active services, by slug, with every field: what a booking's `service` may name, "
-                                "for how long, and when (opening_hours in KEEL_BUSINESS_TZ). The ETag names the "
-                                "answer: send it back as If-None-Match for a 304 while nothing changed.",
+                 .description =
+                     "The active services, by slug, with every field: what a booking's `service` may name, "
+                     "for how long, and when (opening_hours in KEEL_BUSINESS_TZ). The ETag names the "
+                     "answer: send it back as If-None-Match for a 304 while nothing changed.",
                  .tag = "services",
                  .operation_id = "list_services"};
   list.responses = {{200, "The active services", service_schemas::list_schema()},
@@ -121,9 +122,10 @@ void register_admin_writes(Router& router, AppContext& ctx) {
   RouteSpec patch{.method = "PATCH",
                   .path = "/api/admin/services/{slug}",
                   .summary = "Change a service",
-                  .description = "The fields given replace the stored ones (in opening_hours day by day), then the "
-                                 "whole service is checked as a new one is. Deactivate (\"active\": false) a service "
-                                 "that has bookings instead of deleting it.",
+                  .description =
+                      "The fields given replace the stored ones (in opening_hours day by day), then the "
+                      "whole service is checked as a new one is. Deactivate (\"active\": false) a service "
+                      "that has bookings instead of deleting it.",
                   .tag = "admin",
                   .operation_id = "update_service",
                   .params = {slug_param()},

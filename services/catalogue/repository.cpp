@@ -53,10 +53,9 @@ void finish(sql::Connection& c, bool commit) {
 
 boost::asio::awaitable<std::vector<Service>> Repository::list(bool include_inactive) {
   auto job = [include_inactive](sql::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(std::string("SELECT ") + kServiceColumns +
-                                                                  " FROM services" +
-                                                                  (include_inactive ? "" : " WHERE active = 1") +
-                                                                  " ORDER BY slug"));
+    std::unique_ptr<sql::PreparedStatement> ps(
+        c.prepareStatement(std::string("SELECT ") + kServiceColumns + " FROM services" +
+                           (include_inactive ? "" : " WHERE active = 1") + " ORDER BY slug"));
     std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
     std::vector<Service> out;
     while (rs->next()) out.push_back(read_service(*rs));
