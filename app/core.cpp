@@ -19,6 +19,7 @@
 #include "routers/reports.hpp"
 #include "routers/market.hpp"
 #include "routers/pdf.hpp"
+#include "routers/services.hpp"
 #include "routers/static_files.hpp"
 #include "routers/uploads.hpp"
 
@@ -61,6 +62,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
 
   register_health_routes(router_, ctx);
   register_booking_routes(router_, ctx);
+  register_service_routes(router_, ctx);
   register_admin_booking_routes(router_, ctx);
   register_api_key_routes(router_, ctx);
   register_upload_routes(router_, ctx);

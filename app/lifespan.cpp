@@ -127,6 +127,7 @@ int run_server(const Config& cfg) {
   pc.recycle = std::chrono::seconds(cfg.db_pool_recycle_s);
   ctx.db = std::make_unique<db::Pool>(pc, ctx.blocking);
   ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
+  ctx.catalogue = std::make_unique<catalogue::Repository>(*ctx.db);
   ctx.uploads = std::make_unique<uploads::Repository>(*ctx.db);
   ctx.api_key_rows = std::make_unique<api_keys::Repository>(*ctx.db);
   ctx.job_leases = std::make_unique<jobs::LeaseRepository>(*ctx.db);

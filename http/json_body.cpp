@@ -3,6 +3,7 @@
 #include "http/body_cap.hpp"
 #include "http/text/ascii.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace keel {
@@ -126,9 +127,9 @@ bool is_json_content_type(std::string_view ct) {
          media.find('/') != std::string_view::npos;
 }
 
-json parse_json_body(std::string_view text) {
+json parse_json_body(std::string_view text, std::uint64_t min_budget) {
   json doc;
-  BoundedDomBuilder builder(doc, text.size() + kSlackBytes);
+  BoundedDomBuilder builder(doc, std::max<std::uint64_t>(text.size() + kSlackBytes, min_budget));
   if (json::sax_parse(text, &builder)) return doc;
   switch (builder.outcome()) {
     case BoundedDomBuilder::Outcome::too_deep:
@@ -147,11 +148,11 @@ json parse_json_body(std::string_view text) {
   }
 }
 
-awaitable<json> read_json_body(Request& req, std::uint64_t cap) {
+awaitable<json> read_json_body(Request& req, std::uint64_t cap, std::uint64_t min_budget) {
   auto ct = req.header("Content-Type");
   if (!ct || !is_json_content_type(*ct)) throw HttpError(415, "Content-Type must be application/json");
   std::string text = co_await read_body_capped(req, body_cap(req, cap));
-  co_return parse_json_body(text);
+  co_return parse_json_body(text, min_budget);
 }
 
 }  // namespace keel

@@ -160,6 +160,7 @@ json openapi_document(const Router& router, std::vector<std::string>* warnings) 
   };
   info.tags = {
       {"bookings", "Create, read and cancel a booking with its manage_token."},
+      {"services", "The service catalogue: what can be booked, for how long, and when."},
       {"uploads", "Documents and audio, streamed to disk; downloads with Range and ETag."},
       {"admin", "Back office: list, change and report bookings. Needs the admin key."},
       {"health", "Liveness, database and memory."},

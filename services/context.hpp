@@ -9,6 +9,7 @@
 #include "services/api_keys/registry.hpp"
 #include "services/api_keys/repository.hpp"
 #include "services/bookings/repository.hpp"
+#include "services/catalogue/repository.hpp"
 #include "services/catalogue/zone.hpp"
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
@@ -70,6 +71,7 @@ struct AppContext {
   // in the background while the database is unreachable).
   std::unique_ptr<db::Pool> db;
   std::unique_ptr<bookings::Repository> bookings;
+  std::unique_ptr<catalogue::Repository> catalogue;  // the services bookings name
   std::unique_ptr<uploads::Repository> uploads;
   storage::Storage storage;
   ConcurrencyLimit upload_slots;  // KEEL_MAX_UPLOADS streamed uploads at once

@@ -175,6 +175,22 @@ TEST(JsonBody, MoreValuesThanTheBodyCanHoldIs422JsonTooLarge) {
   }
 }
 
+// A route whose bodies are lists by nature raises the bound to a fixed
+// budget: a service's 366 closed dates pass, a list past the budget is
+// still refused before it is built.
+TEST(JsonBody, MinBudgetRaisesTheBoundToAFixedSize) {
+  const std::string dates = list_of("\"2026-12-25\"", 366);
+  EXPECT_THROW(parse_json_body(dates), HttpError);
+  EXPECT_EQ(parse_json_body(dates, 256 * 1024).size(), 366u);
+  try {
+    parse_json_body(list_of("\"2026-12-25\"", 5000), 256 * 1024);
+    ADD_FAILURE() << "5000 dates fit a budget of 256 KiB";
+  } catch (const HttpError& e) {
+    EXPECT_EQ(e.status, 422);
+    EXPECT_EQ(e.detail[0]["type"], "json_too_large");
+  }
+}
+
 TEST(JsonBody, MalformedJsonIs422JsonInvalidAtItsByteOffset) {
   struct Case {
     std::string text;
