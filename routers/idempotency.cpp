@@ -106,17 +106,21 @@ awaitable<Response> idempotent(Request& req, AppContext& ctx, std::string_view c
   const Sha256Digest lookup = idem::lookup_hash(scope, key);
   const std::string aad(reinterpret_cast<const char*>(lookup.data()), lookup.size());
   const std::chrono::hours ttl(ctx.config.idempotency_ttl_h);
-  idem::Begun begun = co_await ctx.idempotency->begin(lookup, idem::request_hash(scope, req.method, req.path, body), ttl);
+  idem::Begun begun =
+      co_await ctx.idempotency->begin(lookup, idem::request_hash(scope, req.method, req.path, body), ttl);
   switch (begun.decision) {
     case idem::Decision::replay: {
       auto plain = idem::open(idem::derive_answer_key(key, scope), aad, begun.sealed_answer);
       if (!plain) throw std::runtime_error("idempotency: a stored answer does not open");
       co_return replayed(*plain);
     }
-    case idem::Decision::mismatch: throw key_reused();
-    case idem::Decision::in_progress: throw in_progress();
+    case idem::Decision::mismatch:
+      throw key_reused();
+    case idem::Decision::in_progress:
+      throw in_progress();
     case idem::Decision::run:
-    case idem::Decision::take_over: break;
+    case idem::Decision::take_over:
+      break;
   }
 
   std::optional<Response> answer;
@@ -157,13 +161,13 @@ Handler idempotent_booking_route(AppContext& ctx, Handler handler) {
 }
 
 void document_idempotency(RouteSpec& spec) {
-  spec.params.push_back(ParamSpec{
-      .name = std::string(kIdempotencyKeyHeader),
-      .in = "header",
-      .schema = {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}, {"pattern", "^[!-~]+$"}},
-      .description = "Makes a retry safe: the first answer (2xx or 4xx) is stored for KEEL_IDEMPOTENCY_TTL_H "
-                     "hours and a repeat of the same request (method, path, credential, body) with this key "
-                     "gets it again, with Idempotent-Replayed: true. Keys are per credential."});
+  spec.params.push_back(
+      ParamSpec{.name = std::string(kIdempotencyKeyHeader),
+                .in = "header",
+                .schema = {{"type", "string"}, {"minLength", 1}, {"maxLength", 255}, {"pattern", "^[!-~]+$"}},
+                .description = "Makes a retry safe: the first answer (2xx or 4xx) is stored for KEEL_IDEMPOTENCY_TTL_H "
+                               "hours and a repeat of the same request (method, path, credential, body) with this key "
+                               "gets it again, with Idempotent-Replayed: true. Keys are per credential."});
   bool has409 = false, has422 = false;
   for (auto& r : spec.responses) {
     if (r.status >= 200 && r.status <= 299)

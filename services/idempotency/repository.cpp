@@ -5,6 +5,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <cstdint>
 #include <istream>
 #include <iterator>
 #include <memory>
@@ -41,10 +42,11 @@ bool insert_running(sql::Connection& c, const std::string& lookup, const std::st
 
 bool take_over(sql::Connection& c, const std::string& lookup, const std::string& old_run, const std::string& request,
                const std::string& run, long ttl_h) {
-  std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(
-      "UPDATE idempotency_keys SET request_hash = UNHEX(?), run_id = ?, state = 'running', status = NULL, answer = NULL, "
-      "created_at = NOW(3), started_at = NOW(3), expires_at = NOW(3) + INTERVAL ? HOUR "
-      "WHERE lookup_hash = UNHEX(?) AND run_id = ?"));
+  std::unique_ptr<sql::PreparedStatement> ps(
+      c.prepareStatement("UPDATE idempotency_keys SET request_hash = UNHEX(?), run_id = ?, state = 'running', status = "
+                         "NULL, answer = NULL, "
+                         "created_at = NOW(3), started_at = NOW(3), expires_at = NOW(3) + INTERVAL ? HOUR "
+                         "WHERE lookup_hash = UNHEX(?) AND run_id = ?"));
   ps->setString(1, request);
   ps->setString(2, run);
   ps->setInt64(3, ttl_h);
@@ -56,8 +58,8 @@ bool take_over(sql::Connection& c, const std::string& lookup, const std::string&
 }  // namespace
 
 boost::asio::awaitable<Begun> Repository::begin(Sha256Digest lookup, Sha256Digest request, std::chrono::hours ttl) {
-  auto job = [lookup = hex(lookup), request = hex(request), run = random_id(), ttl_h = static_cast<long>(ttl.count())](
-                 sql::Connection& c) -> Begun {
+  auto job = [lookup = hex(lookup), request = hex(request), run = random_id(),
+              ttl_h = static_cast<long>(ttl.count())](sql::Connection& c) -> Begun {
     Begun out;
     out.run_id = run;
     for (int attempt = 0; attempt < kClaimAttempts; ++attempt) {
@@ -65,10 +67,11 @@ boost::asio::awaitable<Begun> Repository::begin(Sha256Digest lookup, Sha256Diges
         out.decision = Decision::run;
         return out;
       }
-      std::unique_ptr<sql::PreparedStatement> ps(c.prepareStatement(
-          "SELECT run_id, state = 'done' AS done, request_hash = UNHEX(?) AS same_request, expires_at <= NOW(3) AS expired, "
-          "started_at <= NOW(3) - INTERVAL ? SECOND AS stale, status, answer "
-          "FROM idempotency_keys WHERE lookup_hash = UNHEX(?)"));
+      std::unique_ptr<sql::PreparedStatement> ps(
+          c.prepareStatement("SELECT run_id, state = 'done' AS done, request_hash = UNHEX(?) AS same_request, "
+                             "expires_at <= NOW(3) AS expired, "
+                             "started_at <= NOW(3) - INTERVAL ? SECOND AS stale, status, answer "
+                             "FROM idempotency_keys WHERE lookup_hash = UNHEX(?)"));
       ps->setString(1, request);
       ps->setInt64(2, static_cast<std::int64_t>(kTakeOverAfter.count()));
       ps->setString(3, lookup);
@@ -94,8 +97,8 @@ boost::asio::awaitable<Begun> Repository::begin(Sha256Digest lookup, Sha256Diges
   co_return co_await pool_.run(std::move(job));
 }
 
-boost::asio::awaitable<void> Repository::complete(Sha256Digest lookup, RunId run, int status,
-                                                  std::string sealed_answer, std::chrono::hours ttl) {
+boost::asio::awaitable<void> Repository::complete(Sha256Digest lookup, RunId run, int status, std::string sealed_answer,
+                                                  std::chrono::hours ttl) {
   auto job = [lookup = hex(lookup), run = std::move(run), status, answer = std::move(sealed_answer),
               ttl_h = static_cast<std::int64_t>(ttl.count())](sql::Connection& c) {
     {
@@ -110,9 +113,9 @@ boost::asio::awaitable<void> Repository::complete(Sha256Digest lookup, RunId run
       ps->setString(5, run);
       ps->executeUpdate();
     }
-    std::unique_ptr<sql::PreparedStatement> purge(c.prepareStatement(
-        "DELETE FROM idempotency_keys WHERE expires_at < NOW(3) ORDER BY expires_at LIMIT " +
-        std::to_string(kPurgeBatch)));
+    std::unique_ptr<sql::PreparedStatement> purge(
+        c.prepareStatement("DELETE FROM idempotency_keys WHERE expires_at < NOW(3) ORDER BY expires_at LIMIT " +
+                           std::to_string(kPurgeBatch)));
     purge->executeUpdate();
   };
   co_await pool_.run(std::move(job));

@@ -7,7 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include <array>
+#include <chrono>
 #include <optional>
 #include <string>
 

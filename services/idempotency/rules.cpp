@@ -60,11 +60,16 @@ Decision decide(const Found& row) {
 
 std::string_view to_string(Decision d) {
   switch (d) {
-    case Decision::run: return "run";
-    case Decision::take_over: return "take_over";
-    case Decision::replay: return "replay";
-    case Decision::mismatch: return "mismatch";
-    case Decision::in_progress: return "in_progress";
+    case Decision::run:
+      return "run";
+    case Decision::take_over:
+      return "take_over";
+    case Decision::replay:
+      return "replay";
+    case Decision::mismatch:
+      return "mismatch";
+    case Decision::in_progress:
+      return "in_progress";
   }
   return "?";
 }

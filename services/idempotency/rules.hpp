@@ -46,10 +46,10 @@ bool should_store(int status);
 // A row found under a key, as the repository read it (times judged by the
 // database's clock, the one all instances share).
 struct Found {
-  bool done = false;           // else running
-  bool same_request = false;   // its request_hash is this request's
-  bool expired = false;        // expires_at has passed
-  bool stale = false;          // running, started more than kTakeOverAfter ago
+  bool done = false;          // else running
+  bool same_request = false;  // its request_hash is this request's
+  bool expired = false;       // expires_at has passed
+  bool stale = false;         // running, started more than kTakeOverAfter ago
 };
 
 enum class Decision {

@@ -28,7 +28,10 @@ class Idempotency : public ::testing::Test {
   unsigned port() const { return keel_->port(); }
 
   static json booking(const std::string& svc, const std::string& starts = "2030-01-10T09:00:00Z") {
-    return {{"name", "Zoë"}, {"email", "zoe@example.com"}, {"service", svc}, {"starts_at", starts},
+    return {{"name", "Zoë"},
+            {"email", "zoe@example.com"},
+            {"service", svc},
+            {"starts_at", starts},
             {"duration_minutes", 60}};
   }
   static HttpResponse post(unsigned port, const std::string& path, const std::string& body, Headers headers) {
@@ -206,8 +209,8 @@ TEST_F(Idempotency, TheTableHoldsNeitherTheTokenNorTheKeyInClear) {
     }
     return out;
   };
-  const std::string row = sql(
-      "SELECT CONCAT(HEX(lookup_hash), HEX(request_hash), HEX(run_id), HEX(answer)) FROM idempotency_keys");
+  const std::string row =
+      sql("SELECT CONCAT(HEX(lookup_hash), HEX(request_hash), HEX(run_id), HEX(answer)) FROM idempotency_keys");
   EXPECT_GT(row.size(), 200u);
   EXPECT_EQ(row.find(hex(token)), std::string::npos);
   EXPECT_EQ(row.find(hex(k)), std::string::npos);

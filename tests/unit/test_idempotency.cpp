@@ -86,11 +86,11 @@ TEST(IdempotencyDecision, WhatToDoWithAFoundRow) {
       {{true, false, false, false}, Decision::mismatch},
       {{false, true, false, false}, Decision::in_progress},
       {{false, false, false, false}, Decision::mismatch},
-      {{true, true, true, false}, Decision::take_over},    // expired: runs again
-      {{true, false, true, false}, Decision::take_over},   // expired: the key is free for any request
-      {{false, true, false, true}, Decision::take_over},   // its run died
+      {{true, true, true, false}, Decision::take_over},   // expired: runs again
+      {{true, false, true, false}, Decision::take_over},  // expired: the key is free for any request
+      {{false, true, false, true}, Decision::take_over},  // its run died
       {{false, false, false, true}, Decision::take_over},
-      {{true, true, false, true}, Decision::replay},       // an old answer, not expired, is still replayed
+      {{true, true, false, true}, Decision::replay},  // an old answer, not expired, is still replayed
       {{true, false, false, true}, Decision::mismatch},
   };
   for (const auto& c : cases)
@@ -126,13 +126,13 @@ TEST_F(IdempotencySeal, AnythingWrongFailsToOpen) {
     s[at] = static_cast<char>(s[at] ^ 1);
     return s;
   };
-  EXPECT_FALSE(open(key, aad, flipped(0)));                              // nonce
-  EXPECT_FALSE(open(key, aad, flipped(kNonceBytes)));                    // ciphertext
-  EXPECT_FALSE(open(key, aad, flipped(sealed.size() - 1)));              // tag
-  EXPECT_FALSE(open(key, aad, sealed.substr(0, sealed.size() - 1)));     // truncated
+  EXPECT_FALSE(open(key, aad, flipped(0)));                           // nonce
+  EXPECT_FALSE(open(key, aad, flipped(kNonceBytes)));                 // ciphertext
+  EXPECT_FALSE(open(key, aad, flipped(sealed.size() - 1)));           // tag
+  EXPECT_FALSE(open(key, aad, sealed.substr(0, sealed.size() - 1)));  // truncated
   EXPECT_FALSE(open(key, aad, sealed.substr(0, kNonceBytes + kTagBytes - 1)));
-  EXPECT_FALSE(open(key, aad_of(lookup_hash("anonymous", "key-2")), sealed));  // another row
-  EXPECT_FALSE(open(derive_answer_key("key-2", "anonymous"), aad, sealed));     // another key
+  EXPECT_FALSE(open(key, aad_of(lookup_hash("anonymous", "key-2")), sealed));          // another row
+  EXPECT_FALSE(open(derive_answer_key("key-2", "anonymous"), aad, sealed));            // another key
   EXPECT_FALSE(open(derive_answer_key("key-1", credential_scope("t")), aad, sealed));  // another scope
 }
 
