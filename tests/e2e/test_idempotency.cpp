@@ -52,6 +52,15 @@ class Idempotency : public ::testing::Test {
     while (!out.empty() && out.back() == '\n') out.pop_back();
     return out;
   }
+  // Waits until a request's run has claimed its key (the row is 'running'),
+  // so that a second request surely comes while the first runs.
+  void wait_running() const {
+    for (int i = 0; i < 200; ++i) {
+      if (sql("SELECT COUNT(*) FROM idempotency_keys WHERE state = 'running'") == "1") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("no request started running");
+  }
   static bool replayed(const HttpResponse& r) { return r.header("Idempotent-Replayed").value_or("") == "true"; }
 
   std::unique_ptr<TestDatabase> db_;
@@ -155,9 +164,9 @@ TEST_F(Idempotency, A409SlotTakenAndA422AreReplayedToo) {
 TEST_F(Idempotency, ConcurrentRequestWithOneKeyIs409UntilTheFirstAnswers) {
   const std::string body = R"({"n":1})";
   auto slow = std::async(std::launch::async, [&] {
-    return post(port(), "/api/_test/idempotent", body, {key("slow"), {"X-Test-Sleep-Ms", "1500"}});
+    return post(port(), "/api/_test/idempotent", body, {key("slow"), {"X-Test-Sleep-Ms", "3000"}});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  wait_running();
   auto during = post(port(), "/api/_test/idempotent", body, {key("slow")});
   EXPECT_EQ(during.status, 409) << during.body;
   EXPECT_EQ(during.json()["detail"], "request with this Idempotency-Key in progress");
@@ -183,9 +192,9 @@ TEST_F(Idempotency, HoldsAcrossTwoKeelProcessesOnOneDatabase) {
   EXPECT_EQ(sql("SELECT COUNT(*) FROM bookings"), "1");
   // And while one runs, the other says so.
   auto slow = std::async(std::launch::async, [&] {
-    return post(port(), "/api/_test/idempotent", "{}", {key("both"), {"X-Test-Sleep-Ms", "1500"}});
+    return post(port(), "/api/_test/idempotent", "{}", {key("both"), {"X-Test-Sleep-Ms", "3000"}});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  wait_running();
   EXPECT_EQ(post(other.port(), "/api/_test/idempotent", "{}", {key("both")}).status, 409);
   auto done = slow.get();
   auto replay = post(other.port(), "/api/_test/idempotent", "{}", {key("both")});
@@ -269,9 +278,9 @@ TEST_F(Idempotency, FiveHundredsAreNotStoredAndTheRetryRuns) {
 
 TEST_F(Idempotency, ADeadRunIsTakenOverAfterAMinute) {
   auto slow = std::async(std::launch::async, [&] {
-    return post(port(), "/api/_test/idempotent", "{}", {key("dead"), {"X-Test-Sleep-Ms", "2500"}});
+    return post(port(), "/api/_test/idempotent", "{}", {key("dead"), {"X-Test-Sleep-Ms", "4000"}});
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  wait_running();
   EXPECT_EQ(post(port(), "/api/_test/idempotent", "{}", {key("dead")}).status, 409);
   // As if it had started 61 s ago and its process died.
   sql("UPDATE idempotency_keys SET started_at = NOW(3) - INTERVAL 61 SECOND");
