@@ -246,6 +246,14 @@ TEST_F(Idempotency, AnExpiredRowRunsAgain) {
   EXPECT_EQ(post(port(), "/api/_test/idempotent", R"({"other":true})", {key("old")}).status, 200);
 }
 
+TEST_F(Idempotency, TheTtlIsKeelIdempotencyTtlH) {
+  Env e = env();
+  e["KEEL_IDEMPOTENCY_TTL_H"] = "2";
+  Keel two_hours(e);
+  ASSERT_EQ(post(two_hours.port(), "/api/_test/idempotent", "{}", {key("ttl")}).status, 200);
+  EXPECT_EQ(sql("SELECT TIMESTAMPDIFF(MINUTE, NOW(3), expires_at) BETWEEN 110 AND 120 FROM idempotency_keys"), "1");
+}
+
 TEST_F(Idempotency, ExpiredRowsAreDeletedInBoundedBatches) {
   sql("INSERT INTO idempotency_keys (lookup_hash, request_hash, run_id, state, started_at, expires_at) "
       "SELECT UNHEX(SHA2(seq, 256)), UNHEX(SHA2(seq, 256)), LPAD(seq, 22, '0'), 'done', NOW(3) - INTERVAL 2 DAY, "
@@ -292,4 +300,16 @@ TEST_F(Idempotency, ADeadRunIsTakenOverAfterAMinute) {
   auto replay = post(port(), "/api/_test/idempotent", "{}", {key("dead")});
   EXPECT_TRUE(replayed(replay));
   EXPECT_EQ(replay.body, taker.body);  // ... but the stored answer is the new run's
+}
+
+TEST(IdempotencyConfig, ABadTtlExitsTwoNamingTheVariable) {
+  for (const char* bad : {"0", "721", "a day"}) {
+    SCOPED_TRACE(bad);
+    auto [code, out] = Keel::run({}, {{"KEEL_IDEMPOTENCY_TTL_H", bad}});
+    EXPECT_EQ(code, 2) << out;
+    EXPECT_NE(out.find("KEEL_IDEMPOTENCY_TTL_H"), std::string::npos) << out;
+  }
+  auto [code, out] = Keel::run({"--help"});
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(out.find("KEEL_IDEMPOTENCY_TTL_H"), std::string::npos);
 }
