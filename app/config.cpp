@@ -240,6 +240,11 @@ const std::vector<Option>& options() {
       // Reports
       {"KEEL_REPORT_KEEP", "--report-keep", "how many of the newest reports the report job keeps",
        [](Config& c, auto& v, auto& n) { c.report_keep = static_cast<unsigned>(parse_uint(v, n, 1, 1000000)); }, "30"},
+      // Idempotency
+      {"KEEL_IDEMPOTENCY_TTL_H", "--idempotency-ttl-h",
+       "hours an Idempotency-Key's answer is replayed, from the first answer (1-720)",
+       [](Config& c, auto& v, auto& n) { c.idempotency_ttl_h = static_cast<unsigned>(parse_uint(v, n, 1, 720)); },
+       "24"},
       // Market
       {"KEEL_MARKET_TTL_S", "--market-ttl-s", "seconds the market snapshot lives in Redis",
        [](Config& c, auto& v, auto& n) { c.market_ttl_s = static_cast<std::uint32_t>(parse_uint(v, n, 1, 604800)); },

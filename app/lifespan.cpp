@@ -129,6 +129,7 @@ int run_server(const Config& cfg) {
   ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
   ctx.catalogue = std::make_unique<catalogue::Repository>(*ctx.db);
   ctx.uploads = std::make_unique<uploads::Repository>(*ctx.db);
+  ctx.idempotency = std::make_unique<idempotency::Repository>(*ctx.db);
   ctx.api_key_rows = std::make_unique<api_keys::Repository>(*ctx.db);
   ctx.job_leases = std::make_unique<jobs::LeaseRepository>(*ctx.db);
   ctx.jobs = std::make_unique<jobs::Scheduler>(io.get_executor(), *ctx.job_leases);

@@ -102,6 +102,12 @@ Response Response::error(int status, const nlohmann::json& detail) {
   return json(status, nlohmann::json{{"detail", detail}});
 }
 
+Response render_http_error(const HttpError& e) {
+  Response r = Response::error(e.status, e.detail);
+  for (const auto& [k, v] : e.headers.fields()) r.headers.set(k, v);
+  return r;
+}
+
 std::uint64_t Response::body_size() const {
   if (auto s = std::get_if<std::string>(&body)) return s->size();
   if (auto f = std::get_if<FileBody>(&body)) return f->content_length;

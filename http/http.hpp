@@ -190,4 +190,9 @@ struct Response {
 
 std::string_view reason_phrase(int status);
 
+// The answer an HttpError stands for: its status, {"detail": ...} and its
+// headers. The error catcher uses it, and so does whatever must see a thrown
+// error's answer before the catcher does (routers/idempotency stores it).
+Response render_http_error(const HttpError& e);
+
 }  // namespace keel

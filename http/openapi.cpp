@@ -267,6 +267,8 @@ json document(const Router& router, const Info& info, std::vector<std::string>* 
         std::string ct = r.content_type.empty() ? "application/json" : r.content_type;
         resp["content"][ct] = r.schema.is_null() ? json::object() : json{{"schema", registry.hoist(r.schema)}};
       }
+      for (const auto& [name, description] : r.headers)
+        resp["headers"][name] = {{"description", description}, {"schema", {{"type", "string"}}}};
     }
     if (responses.empty()) responses["200"] = {{"description", "Successful Response"}};
     if (validates_input && !responses.contains("422")) {

@@ -36,18 +36,23 @@ std::string base64url_encode(const void* data, std::size_t size) {
   return out;
 }
 
-std::string random_token(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
+void random_bytes(void* out, std::size_t bytes) {
   // The kernel's CSPRNG (what OpenSSL seeds its own from): no DRBG to set
   // up in the process, which keeps OpenSSL's provider machinery out of it.
   // Blocks only before the kernel's pool is first initialised at boot.
+  auto* p = static_cast<unsigned char*>(out);
   std::size_t filled = 0;
   while (filled < bytes) {
-    ssize_t n = ::getrandom(raw.data() + filled, bytes - filled, 0);
+    ssize_t n = ::getrandom(p + filled, bytes - filled, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw std::runtime_error("getrandom failed");
     filled += static_cast<std::size_t>(n);
   }
+}
+
+std::string random_token(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  random_bytes(raw.data(), raw.size());
   return base64url_encode(raw.data(), raw.size());
 }
 

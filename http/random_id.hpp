@@ -5,6 +5,10 @@
 
 namespace keel {
 
+// Fills `out` with `bytes` random bytes (getrandom); throws std::runtime_error
+// if the CSPRNG fails.
+void random_bytes(void* out, std::size_t bytes);
+
 // `bytes` random bytes (getrandom) as base64url without padding
 // (ceil(bytes * 4 / 3) characters from [A-Za-z0-9_-]). 0 bytes → "".
 // Throws std::runtime_error if the CSPRNG fails.

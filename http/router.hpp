@@ -29,6 +29,7 @@ struct ResponseSpec {
   std::string description;
   nlohmann::json schema;  // null: no body documented
   std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // response headers documented: name, description
 };
 
 // How a route consumes its request body; decides which size cap applies

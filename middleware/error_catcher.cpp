@@ -9,12 +9,6 @@
 
 namespace keel {
 
-Response render_http_error(const HttpError& e) {
-  Response r = Response::error(e.status, e.detail);
-  for (const auto& [k, v] : e.headers.fields()) r.headers.set(k, v);
-  return r;
-}
-
 Middleware error_catcher_middleware(ErrorCounters& counters) {
   return [&counters](Request& req, const Next& next) -> awaitable<Response> {
     std::optional<Response> failed;

@@ -10,6 +10,6 @@ namespace keel {
 // (db_errors.hpp); std::bad_alloc -> 503 (after
 // malloc_trim, counted); anything else -> 500 with the request id, logged.
 // ClientGone passes through: nobody is there to answer.
+// (An HttpError's answer is render_http_error, in http/http.hpp.)
 Middleware error_catcher_middleware(ErrorCounters& counters);
-Response render_http_error(const HttpError& e);
 }  // namespace keel

@@ -4,6 +4,7 @@
 #include "http/random_id.hpp"
 #include "routers/booking_access.hpp"
 #include "routers/booking_schemas.hpp"
+#include "routers/idempotency.hpp"
 #include "routers/schemas.hpp"
 #include "services/crypto/sha256.hpp"
 
@@ -29,7 +30,8 @@ void register_booking_routes(Router& router, AppContext& ctx) {
                       error_response(415, "Body is not JSON"),
                       error_response(422, "Validation error"),
                       error_response(503, "Database unavailable or busy")};
-  router.add(create, [&ctx](Request& req) -> awaitable<Response> {
+  document_idempotency(create);
+  router.add(create, idempotent_booking_route(ctx, [&ctx](Request& req) -> awaitable<Response> {
     nlohmann::json body = co_await read_json_body(req, ctx.config.max_body_bytes);
     schemas::raise_if_invalid(booking_schemas::create_model().validate(body));
     ctx.require_db();
@@ -45,7 +47,7 @@ void register_booking_routes(Router& router, AppContext& ctx) {
     Response r = Response::json(201, j);
     r.headers.set("Location", "/api/bookings/" + std::to_string(b.id));
     co_return r;
-  });
+  }));
 
   RouteSpec read{.method = "GET",
                  .path = "/api/bookings/{id:int}",
@@ -71,11 +73,12 @@ void register_booking_routes(Router& router, AppContext& ctx) {
   cancel.responses =
       schemas::booking_responses({{200, "The cancelled booking", booking_schemas::booking_schema(false)},
                                   error_response(409, "The booking cannot be cancelled from its status")});
-  router.add(cancel, [&ctx](Request& req) -> awaitable<Response> {
+  document_idempotency(cancel);
+  router.add(cancel, idempotent_booking_route(ctx, [&ctx](Request& req) -> awaitable<Response> {
     auto b = co_await authorize_booking(req, ctx, schemas::id_param(req));
     auto after = co_await change_status(ctx, b.id, "cancelled");
     co_return Response::json(200, booking_schemas::to_json(after));
-  });
+  }));
 }
 
 }  // namespace keel

@@ -77,6 +77,9 @@ struct Config {
   std::string http_ca_file;  // empty: the system store only
   // Reports (services/reports): how many of the newest the report job keeps.
   unsigned report_keep = 30;
+  // Idempotency-Key retries (services/idempotency): hours a stored answer
+  // is replayed, counted from the first answer.
+  unsigned idempotency_ttl_h = 24;  // KEEL_IDEMPOTENCY_TTL_H, 1..720
   // Market (services/market): how long the snapshot lives in Redis.
   std::uint32_t market_ttl_s = 3600;  // KEEL_MARKET_TTL_S
   // Data sync (services/datafeed/pull, the data-sync job): the dataset the

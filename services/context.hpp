@@ -14,6 +14,7 @@
 #include "services/config.hpp"
 #include "services/datafeed/store.hpp"
 #include "services/db/pool.hpp"
+#include "services/idempotency/repository.hpp"
 #include "services/jobs/lease_repository.hpp"
 #include "services/jobs/scheduler.hpp"
 #include "services/limits/async_semaphore.hpp"
@@ -73,6 +74,7 @@ struct AppContext {
   std::unique_ptr<bookings::Repository> bookings;
   std::unique_ptr<catalogue::Repository> catalogue;  // the services bookings name
   std::unique_ptr<uploads::Repository> uploads;
+  std::unique_ptr<idempotency::Repository> idempotency;  // Idempotency-Key rows (routers/idempotency)
   storage::Storage storage;
   ConcurrencyLimit upload_slots;  // KEEL_MAX_UPLOADS streamed uploads at once
   ConcurrencyLimit pdf_slots;     // KEEL_PDF_CONCURRENCY renderings at once

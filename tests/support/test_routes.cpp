@@ -3,6 +3,7 @@
 #include "app/test_routes.hpp"
 
 #include "http/json_body.hpp"
+#include "routers/idempotency.hpp"
 #include "routers/schemas.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -13,6 +14,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <atomic>
 #include <charconv>
 #include <new>
 
@@ -109,6 +111,23 @@ void register_test_routes(Router& router, AppContext& ctx) {
       throw HttpError(503, e.what());
     }
   });
+  // A mutation under idempotent_booking_route that tests can steer by
+  // header: X-Test-Sleep-Ms (slow, so a second request sees it running),
+  // X-Test-Status (its answer's status), X-Test-Throw (an exception: 500).
+  // Answers {"calls": how many times it ran in this process, "echo": body}.
+  router.add(hidden("POST", "/api/_test/idempotent", BodyKind::json),
+             idempotent_booking_route(ctx, [&ctx](Request& req) -> awaitable<Response> {
+               static std::atomic<unsigned> calls{0};
+               const unsigned n = ++calls;
+               nlohmann::json echo = co_await read_json_body(req, ctx.config.max_body_bytes);
+               unsigned ms = 0, status = 200;
+               if (auto v = req.header("X-Test-Sleep-Ms")) std::from_chars(v->data(), v->data() + v->size(), ms);
+               if (auto v = req.header("X-Test-Status")) std::from_chars(v->data(), v->data() + v->size(), status);
+               boost::asio::steady_timer t(co_await boost::asio::this_coro::executor, std::chrono::milliseconds(ms));
+               co_await t.async_wait(boost::asio::use_awaitable);
+               if (req.header("X-Test-Throw")) throw std::runtime_error("deliberate failure for tests");
+               co_return Response::json(static_cast<int>(status), {{"calls", n}, {"echo", echo}});
+             }));
 }
 
 }  // namespace keel

@@ -2,8 +2,8 @@
 // 413 before a byte is read; the cap is the route's own when it has one
 // below KEEL_MAX_BODY_MB, the ceiling otherwise; uploads keep theirs.
 #include "http/router.hpp"
+#include "http/string_body.hpp"
 #include "middleware/body_limit.hpp"
-#include "string_body.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,7 +32,7 @@ TEST(BodyLimit, DeclaredLengthAgainstTheRouteCapTable) {
     route.spec.body = c.kind;
     route.spec.max_body_bytes = c.route_cap;
     std::string bytes(c.length, ' ');
-    test::StringBody body(bytes);
+    StringBody body(bytes);
     Request req;
     req.body = &body;
     req.route = &route;
@@ -49,7 +49,7 @@ TEST(BodyLimit, DeclaredLengthAgainstTheRouteCapTable) {
   route.spec.body = BodyKind::json;
   route.spec.max_body_bytes = 10;
   std::string bytes(100, ' ');
-  test::StringBody chunked(bytes, true);
+  StringBody chunked(bytes, true);
   Request req;
   req.body = &chunked;
   req.route = &route;

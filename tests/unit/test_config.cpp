@@ -87,3 +87,15 @@ TEST(Config, BadValuesNameTheVariable) {
     EXPECT_EQ(err.find('\n'), std::string::npos) << err;
   }
 }
+
+// KEEL_IDEMPOTENCY_TTL_H: hours an Idempotency-Key's answer is kept; 1..720.
+TEST(Config, IdempotencyTtlHours) {
+  EXPECT_EQ(parse({}).config.idempotency_ttl_h, 24u);
+  EXPECT_EQ(parse({}, {{"KEEL_IDEMPOTENCY_TTL_H", "1"}}).config.idempotency_ttl_h, 1u);
+  EXPECT_EQ(parse({}, {{"KEEL_IDEMPOTENCY_TTL_H", "720"}}).config.idempotency_ttl_h, 720u);
+  EXPECT_EQ(parse({"--idempotency-ttl-h", "48"}).config.idempotency_ttl_h, 48u);
+  for (const char* bad : {"0", "721", "-1", "24h", "", "1.5"}) {
+    std::string err = error_of({}, {{"KEEL_IDEMPOTENCY_TTL_H", bad}});
+    EXPECT_NE(err.find("KEEL_IDEMPOTENCY_TTL_H"), std::string::npos) << "'" << bad << "' gave '" << err << "'";
+  }
+}

@@ -3,8 +3,8 @@
 // shape may take while it is refused.
 #include "http/json_body.hpp"
 #include "http/router.hpp"
+#include "http/string_body.hpp"
 #include "services/memory/stats.hpp"
-#include "string_body.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -32,7 +32,7 @@ struct Outcome {
 
 Outcome read_json(std::string_view text, std::string_view content_type = "application/json",
                   const Route* route = nullptr, bool chunked = false) {
-  test::StringBody body(text, chunked);
+  StringBody body(text, chunked);
   Request req;
   req.headers.set("Content-Type", content_type);
   req.body = &body;

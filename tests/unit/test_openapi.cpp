@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <tuple>
 
 using namespace keel;
 using nlohmann::json;
@@ -290,4 +291,32 @@ TEST(OpenApi, AssetsDirectoryLookup) {
   auto exe = std::filesystem::read_symlink("/proc/self/exe");
   EXPECT_EQ(c[0], exe.parent_path().parent_path().string() + "/docs/assets");
   EXPECT_NE(std::find(c.begin(), c.end(), "./docs/assets"), c.end());
+}
+
+// Idempotency-Key on the booking mutations: the request header, the header
+// of a replayed answer, and the 409 of a key in progress.
+TEST(OpenApi, IdempotentBookingRoutesDocumentBothHeaders) {
+  TempDir dir;
+  Config cfg;
+  cfg.data_dir = dir.path;
+  cfg.static_dir = dir.path;
+  AppContext ctx(cfg);
+  App app(ctx);
+  json doc = openapi_document(app.router(), nullptr);
+  for (auto [path, method, ok] : {std::tuple{"/api/bookings", "post", "201"},
+                                  std::tuple{"/api/bookings/{id}/cancel", "post", "200"}}) {
+    const json& op = doc["paths"][path][method];
+    bool has_key = false;
+    for (const auto& p : op["parameters"])
+      if (p["name"] == "Idempotency-Key" && p["in"] == "header") {
+        has_key = true;
+        EXPECT_EQ(p["schema"]["maxLength"], 255) << path;
+        EXPECT_FALSE(p.value("required", false)) << path;
+      }
+    EXPECT_TRUE(has_key) << path;
+    EXPECT_TRUE(op["responses"][ok]["headers"].contains("Idempotent-Replayed")) << path;
+    EXPECT_NE(op["responses"]["409"]["description"].get<std::string>().find("Idempotency-Key"), std::string::npos)
+        << path;
+  }
+  EXPECT_FALSE(doc["paths"]["/api/bookings/{id}"]["get"]["responses"]["200"].contains("headers"));
 }

@@ -1,14 +1,16 @@
 #pragma once
 // A request body served from memory, in pieces no larger than the caller's
 // buffer (as the connection's reader does): with a Content-Length, or
-// without one as a chunked body would come.
+// without one as a chunked body would come. For a body read once and handed
+// on (routers/idempotency hashes it first), and for tests. It refers to
+// `data`, which must outlive it.
 #include "http/http.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <string_view>
 
-namespace keel::test {
+namespace keel {
 
 class StringBody final : public BodyReader {
  public:
@@ -33,4 +35,4 @@ class StringBody final : public BodyReader {
   bool chunked_;
 };
 
-}  // namespace keel::test
+}  // namespace keel
