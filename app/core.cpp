@@ -11,6 +11,7 @@
 #include "middleware/request_id.hpp"
 #include "routers/admin_bookings.hpp"
 #include "routers/api_keys.hpp"
+#include "routers/availability.hpp"
 #include "routers/bookings.hpp"
 #include "routers/datasets.hpp"
 #include "routers/docs.hpp"
@@ -63,6 +64,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   register_health_routes(router_, ctx);
   register_booking_routes(router_, ctx);
   register_service_routes(router_, ctx);
+  register_availability_routes(router_, ctx);
   register_admin_booking_routes(router_, ctx);
   register_api_key_routes(router_, ctx);
   register_upload_routes(router_, ctx);

@@ -12,4 +12,10 @@ awaitable<bookings::Booking> authorize_booking(Request& req, AppContext& ctx, st
 // Applies a status transition: the booking after it, 404 when there is no
 // such booking, 409 when the transition is not allowed.
 awaitable<bookings::Booking> change_status(AppContext& ctx, std::int64_t id, std::string to);
+// Creates a booking under the catalogue's rules: 422 for a rule of the
+// request (or a service gone meanwhile), 409 `slot taken`.
+awaitable<bookings::Booking> create_or_raise(AppContext& ctx, bookings::NewBooking nb, std::string token_hash_hex);
+// Moves booking `id`: 404, 409 (slot taken, cancelled or completed), 422.
+awaitable<bookings::Booking> reschedule_or_raise(AppContext& ctx, std::int64_t id, std::int64_t starts_at,
+                                                 std::optional<int> minutes);
 }  // namespace keel

@@ -22,16 +22,48 @@ const validation::Model& create_model() {
           Field{.name = "service",
                 .min_length = 1,
                 .max_length = 80,
-                .description = "What is booked",
+                .description = "The service's slug (GET /api/services)",
                 .example = "massage"},
           Field{.name = "starts_at",
                 .kind = Kind::datetime,
                 .description = "Start, ISO 8601 with a UTC offset",
                 .example = "2026-12-01T09:30:00+01:00"},
-          Field{.name = "duration_minutes", .kind = Kind::integer, .minimum = 15, .maximum = 480, .example = 60},
+          Field{.name = "duration_minutes",
+                .kind = Kind::integer,
+                .minimum = 5,
+                .maximum = 1440,
+                .description = "One of the service's durations",
+                .example = 60},
           Field{.name = "notes", .required = false, .nullable = true, .max_length = 2000},
       }};
   return m;
+}
+
+const validation::Model& reschedule_model() {
+  static const validation::Model m{
+      "BookingReschedule",
+      {
+          Field{.name = "starts_at",
+                .kind = Kind::datetime,
+                .description = "The new start, ISO 8601 with a UTC offset",
+                .example = "2026-12-11T10:00:00+01:00"},
+          Field{.name = "duration_minutes",
+                .kind = Kind::integer,
+                .required = false,
+                .minimum = 5,
+                .maximum = 1440,
+                .description = "One of the service's durations (default: the booking's own)"},
+      }};
+  return m;
+}
+
+std::int64_t reschedule_start(const json& body) {
+  return *text::parse_iso_datetime(body.at("starts_at").get<std::string>());
+}
+
+std::optional<int> reschedule_duration(const json& body) {
+  if (auto it = body.find("duration_minutes"); it != body.end() && it->is_number_integer()) return it->get<int>();
+  return std::nullopt;
 }
 
 const validation::Model& status_model() {
@@ -76,7 +108,8 @@ json booking_schema(bool with_token) {
       {"name", {{"type", "string"}}},
       {"email", {{"type", "string"}, {"format", "email"}}},
       {"phone", {{"type", json::array({"string", "null"})}}},
-      {"service", {{"type", "string"}}},
+      {"service", {{"type", "string"}, {"description", "the service's slug"}}},
+      {"service_name", {{"type", "string"}}},
       {"starts_at", {{"type", "string"}, {"format", "date-time"}}},
       {"duration_minutes", {{"type", "integer"}}},
       {"notes", {{"type", json::array({"string", "null"})}}},
@@ -84,7 +117,8 @@ json booking_schema(bool with_token) {
       {"created_at", {{"type", "string"}, {"format", "date-time"}}},
       {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
   };
-  json required = json::array({"id", "name", "email", "phone", "service", "starts_at", "duration_minutes", "notes",
+  json required = json::array({"id", "name", "email", "phone", "service", "service_name", "starts_at",
+                               "duration_minutes", "notes",
                                "status", "created_at", "updated_at"});
   if (with_token) {
     props["manage_token"] = {
@@ -112,6 +146,7 @@ json to_json(const bookings::Booking& b) {
           {"email", b.email},
           {"phone", b.phone ? json(*b.phone) : json(nullptr)},
           {"service", b.service},
+          {"service_name", b.service_name},
           {"starts_at", text::format_iso_utc(b.starts_at)},
           {"duration_minutes", b.duration_minutes},
           {"notes", b.notes ? json(*b.notes) : json(nullptr)},

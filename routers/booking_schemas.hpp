@@ -9,6 +9,10 @@
 namespace keel::booking_schemas {
 const validation::Model& create_model();
 const validation::Model& status_model();
+const validation::Model& reschedule_model();
+// From a body that passed reschedule_model().
+std::int64_t reschedule_start(const nlohmann::json& body);
+std::optional<int> reschedule_duration(const nlohmann::json& body);
 const validation::Model& list_query_model();
 nlohmann::json booking_schema(bool with_token);
 nlohmann::json page_schema();

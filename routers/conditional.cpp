@@ -1,6 +1,7 @@
 #include "routers/conditional.hpp"
 
 #include "http/file/conditional.hpp"
+#include "services/crypto/sha256.hpp"
 
 namespace keel {
 
@@ -16,6 +17,16 @@ Response not_modified(const std::string& etag, std::string_view cache_control) {
   Response r = Response::empty(304);
   r.headers.set("ETag", etag);
   r.headers.set("Cache-Control", std::string(cache_control));
+  return r;
+}
+
+std::string body_etag(std::string_view body) { return "\"" + sha256_hex(body).substr(0, 32) + "\""; }
+
+Response tagged_json(const Request& req, std::string body, const std::string& etag) {
+  if (if_none_match_hits(req, etag)) return not_modified(etag);
+  Response r = Response::text(200, std::move(body), "application/json");
+  r.headers.set("ETag", etag);
+  r.headers.set("Cache-Control", "no-cache");
   return r;
 }
 

@@ -3,7 +3,7 @@
 #include "http/json_body.hpp"
 #include "routers/schemas.hpp"
 #include "routers/service_schemas.hpp"
-#include "routers/tagged_json.hpp"
+#include "routers/conditional.hpp"
 
 namespace keel {
 

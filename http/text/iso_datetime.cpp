@@ -72,6 +72,13 @@ std::string format_iso_utc(std::int64_t epoch_seconds) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", c.year, c.month, c.day, c.hour, c.minute, c.second);
 }
 
+std::string format_iso_offset(std::int64_t epoch_seconds, int offset_seconds) {
+  const CivilTime c = civil_from_epoch(epoch_seconds + offset_seconds);
+  const int off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute,
+                     c.second, offset_seconds < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+}
+
 std::string format_iso_utc_ms(std::int64_t epoch_milliseconds) {
   std::int64_t seconds = epoch_milliseconds / 1000, frac = epoch_milliseconds % 1000;
   if (frac < 0) {

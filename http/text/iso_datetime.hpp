@@ -14,6 +14,9 @@ std::optional<std::int64_t> parse_iso_datetime(std::string_view s, bool require_
 
 // "2026-12-01T08:30:00Z"
 std::string format_iso_utc(std::int64_t epoch_seconds);
+// The same instant as wall time at a UTC offset: "2026-12-01T09:30:00+01:00"
+// (offset +3600 s; whole minutes).
+std::string format_iso_offset(std::int64_t epoch_seconds, int offset_seconds);
 
 // RFC 3339 UTC with milliseconds: "2026-12-03T14:29:03.123Z".
 std::string format_iso_utc_ms(std::int64_t epoch_milliseconds);

@@ -1,6 +1,10 @@
 #pragma once
 // Bookings: the data and the rules that do not need a database.
+#include "services/catalogue/model.hpp"
+#include "services/catalogue/rules.hpp"
+
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -24,13 +28,15 @@ struct Booking {
   std::string name;
   std::string email;
   std::optional<std::string> phone;
-  std::string service;
+  std::string service;       // the catalogue entry's slug
+  std::string service_name;  // its name (the slug when the entry is gone)
   std::int64_t starts_at = 0;  // epoch seconds, UTC
   int duration_minutes = 0;
   std::optional<std::string> notes;
   std::string status;
   std::string created_at;  // ISO 8601 UTC with milliseconds
   std::string updated_at;
+  std::int64_t sequence = 0;  // the calendar file's SEQUENCE: +1 on each reschedule and cancel
 };
 
 struct ListFilter {
@@ -52,6 +58,27 @@ struct Cursor {
   std::int64_t starts_at = 0;
   std::int64_t id = 0;
 };
+
+// A rule of the request alone is broken (checked on the locked service row).
+struct RuleBroken : std::runtime_error {
+  explicit RuleBroken(catalogue::Violation v) : std::runtime_error(v.message), violation(std::move(v)) {}
+  catalogue::Violation violation;
+};
+// The service a request names is not (or no longer) in the catalogue.
+struct UnknownService : std::runtime_error {
+  UnknownService() : std::runtime_error("unknown service") {}
+};
+// Only pending and confirmed bookings can move.
+struct NotReschedulable : std::runtime_error {
+  explicit NotReschedulable(const std::string& status)
+      : std::runtime_error("a " + status + " booking cannot be rescheduled"), status(status) {}
+  std::string status;
+};
+
+// The rules of the request alone, judged against the locked service row:
+// (service, starts_at, duration in minutes) -> the first rule broken.
+using RuleCheck =
+    std::function<std::optional<catalogue::Violation>(const catalogue::Service&, std::int64_t, int)>;
 
 struct SlotTaken : std::runtime_error {
   SlotTaken() : std::runtime_error("slot taken") {}

@@ -7,8 +7,10 @@
 
 namespace keel::bookings {
 
-// "id, name, email, ..." in the order read_row expects.
+// "b.id, b.name, ..., s.name AS service_name" in the order read_row
+// expects, selected FROM kFrom (bookings b joined with their service s).
 extern const char* const kColumns;
+extern const char* const kFrom;
 Booking read_row(sql::ResultSet& rs);
 
 }  // namespace keel::bookings

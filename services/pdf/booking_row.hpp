@@ -18,10 +18,12 @@ struct BookingRow {
   std::string phone;
   std::string service;
   std::string starts_at;  // e.g. "2026-12-01 09:30 UTC"
+  std::string ends_at;    // the confirmation's; empty in report rows
   int duration_minutes = 0;
   std::string status;
   std::string notes;
   std::string created_at;
+  std::string calendar_uid;  // the .ics UID (booking-<id>@keel); the confirmation's
 };
 
 // TrueType files, embedded (subset) into every PDF. Each is loaded once per

@@ -43,9 +43,12 @@ class ConfirmationLayout {
     field("Phone", b.phone);
     field("Service", b.service);
     field("Starts", b.starts_at);
+    if (!b.ends_at.empty()) field("Ends", b.ends_at);
     field("Duration", duration_text(b.duration_minutes));
     field("Booking ID", cat("#", std::to_string(b.id)));
     field("Booked on", b.created_at);
+    // The same facts as GET /api/bookings/{id}/calendar.ics.
+    if (!b.calendar_uid.empty()) field("Calendar UID", b.calendar_uid);
     notes(sanitize_utf8(b.notes, /*keep_newlines=*/true));
     footer(reference, b.id);
   }

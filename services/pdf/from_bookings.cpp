@@ -35,8 +35,10 @@ BookingRow row_from(const bookings::Booking& b) {
   r.name = b.name;
   r.email = b.email;
   r.phone = b.phone.value_or("");
-  r.service = b.service;
+  r.service = b.service_name.empty() ? b.service : b.service_name;
   r.starts_at = format_minute_utc(b.starts_at);
+  r.ends_at = format_minute_utc(b.starts_at + std::int64_t{b.duration_minutes} * 60);
+  r.calendar_uid = "booking-" + std::to_string(b.id) + "@keel";
   r.duration_minutes = b.duration_minutes;
   r.status = b.status;
   r.notes = b.notes.value_or("");

@@ -100,9 +100,9 @@ boost::asio::awaitable<std::size_t> Repository::page(std::int64_t from, std::int
                                                      int limit, PageUse use, std::int64_t* last_id) {
   const PageUse* usep = &use;
   auto job = [from, to, after, limit, usep, last_id](sql::Connection& c) {
-    Statement ps(c.prepareStatement(std::string("SELECT ") + bookings::kColumns +
-                                    " FROM bookings WHERE id > ? AND starts_at >= ? AND starts_at < ? "
-                                    "ORDER BY id LIMIT ?"));
+    Statement ps(c.prepareStatement(std::string("SELECT ") + bookings::kColumns + bookings::kFrom +
+                                    " WHERE b.id > ? AND b.starts_at >= ? AND b.starts_at < ? "
+                                    "ORDER BY b.id LIMIT ?"));
     ps->setInt64(1, after);
     ps->setDateTime(2, bookings::to_sql_datetime(from));
     ps->setDateTime(3, bookings::to_sql_datetime(to));

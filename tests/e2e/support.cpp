@@ -225,6 +225,8 @@ Keel::Keel(std::map<std::string, std::string> env, std::vector<std::string> args
       // The shared test database starts empty; migrations take a lock, so
       // keels starting together migrate it once.
       {"KEEL_AUTO_MIGRATE", "1"},
+      // Tests book fixed dates years ahead (2030 ...): the longest horizon.
+      {"KEEL_BOOKING_HORIZON_DAYS", "3650"},
   };
   if (auto u = test_db_url(); !u.empty()) full["KEEL_DB_URL"] = u;
   for (auto& [k, v] : env) full[k] = v;
@@ -380,7 +382,7 @@ std::pair<int, std::string> TestDatabase::sql(const std::string& statement) cons
   return r;
 }
 
-void open_service(const TestDatabase& db, const std::string& slug) {
+void open_service(const std::string& db_url, const std::string& slug, int step_min) {
   std::string durations = "[";
   for (int m = 15; m <= 480; m += 15) durations += (m > 15 ? "," : "") + std::to_string(m);
   durations += "]";
@@ -388,9 +390,19 @@ void open_service(const TestDatabase& db, const std::string& slug) {
   for (const char* d : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
     hours += std::string(hours.size() > 1 ? "," : "") + "\"" + d + "\":[[\"00:00\",\"24:00\"]]";
   hours += "}";
-  auto [rc, out] = db.sql("INSERT IGNORE INTO services (slug, name, durations, opening_hours, closed_dates) VALUES ('" +
-                          slug + "', '" + slug + "', '" + durations + "', '" + hours + "', '[]');");
+  const auto u = split_url(db_url);
+  TempDir dir;
+  const std::string path = dir.path + "/open_service.sql";
+  std::ofstream(path) << "INSERT IGNORE INTO services (slug, name, durations, opening_hours, closed_dates, "
+                         "slot_step_min) VALUES ('"
+                      << slug << "', '" << slug << "', '" << durations << "', '" << hours << "', '[]', " << step_min
+                      << ");\n";
+  auto [rc, out] = sh(client_cmd(u, u.db) + " < " + path + " 2>&1");
   if (rc != 0) throw std::runtime_error("open_service " + slug + ": " + out);
+}
+
+void open_service(const TestDatabase& db, const std::string& slug, int step_min) {
+  open_service(db.url, slug, step_min);
 }
 
 std::string random_hex(std::size_t bytes) {

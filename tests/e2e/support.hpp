@@ -69,7 +69,7 @@ HttpResponse get(unsigned port, const std::string& path, std::vector<std::pair<s
 class Keel {
  public:
   // env: KEEL_* overrides. Defaults: port 0, data and static dirs in a
-  // private temp folder, test routes enabled.
+  // private temp folder, test routes enabled, a 3650-day booking horizon.
   explicit Keel(std::map<std::string, std::string> env = {});
   Keel(std::map<std::string, std::string> env, std::vector<std::string> args);
   ~Keel();
@@ -118,7 +118,9 @@ struct TestDatabase {
 // migration 0006 makes of a pre-catalogue service, for tests whose subject
 // is not the catalogue. Needs the schema (a keel started on `db` with
 // KEEL_AUTO_MIGRATE=1). Throws when the insert fails.
-void open_service(const TestDatabase& db, const std::string& slug);
+// `step_min` other than 15 makes its slot grid finer or coarser.
+void open_service(const TestDatabase& db, const std::string& slug, int step_min = 15);
+void open_service(const std::string& db_url, const std::string& slug, int step_min = 15);
 
 std::string random_hex(std::size_t bytes);
 // A free loopback port for a server a test starts later, below the kernel's

@@ -41,16 +41,18 @@ bool wait_for_status(unsigned port, const std::string& path, int status, double 
   return false;
 }
 
-json booking(const std::string& start) {
-  return {{"name", "Ann"},
-          {"email", "ann@example.com"},
-          {"service", "pool-" + random_hex(3)},
-          {"starts_at", start},
+json booking(const std::string& service, const std::string& start) {
+  return {{"name", "Ann"}, {"email", "ann@example.com"}, {"service", service}, {"starts_at", start},
           {"duration_minutes", 30}};
 }
 
-int create(unsigned port, const std::string& start = "2032-01-01T10:00:00Z") {
-  auto r = request(port, {"POST", "/api/bookings", {{"Content-Type", "application/json"}}, booking(start).dump()});
+// A booking of a new catalogue entry (so slots never collide) in the
+// database at `db_url`, whose schema keel has migrated.
+int create(unsigned port, const std::string& db_url, const std::string& start) {
+  const std::string service = "pool-" + random_hex(3);
+  open_service(db_url, service);
+  auto r =
+      request(port, {"POST", "/api/bookings", {{"Content-Type", "application/json"}}, booking(service, start).dump()});
   return r ? r->status : 0;
 }
 
@@ -98,7 +100,7 @@ TEST(Database, PoolKeepsTwoOpensTwoMoreAndTimesOutTheFifth) {
 TEST(Database, KilledConnectionIsReplacedBeforeTheNextRequest) {
   TestDatabase db;
   Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}});
-  ASSERT_EQ(create(k.port(), "2032-02-01T10:00:00Z"), 201);
+  ASSERT_EQ(create(k.port(), db.url, "2032-02-01T10:00:00Z"), 201);
   auto [rc, ids] = db.sql(
       "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
   ASSERT_EQ(rc, 0);
@@ -107,7 +109,8 @@ TEST(Database, KilledConnectionIsReplacedBeforeTheNextRequest) {
   std::stringstream ss(list);
   std::string id;
   while (std::getline(ss, id, ',')) db.sql("KILL CONNECTION " + id);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(create(k.port(), "2032-02-0" + std::to_string(i + 2) + "T10:00:00Z"), 201) << i;
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(create(k.port(), db.url, "2032-02-0" + std::to_string(i + 2) + "T10:00:00Z"), 201) << i;
   EXPECT_GE(get(k.port(), "/api/health/memory").json()["db_pool"]["reconnects_total"].get<int>(), 1);
 }
 
@@ -135,20 +138,20 @@ TEST(Database, ConnectionKilledMidStatementIs503NotA500) {
   EXPECT_EQ(r->status, 503) << r->body;
   EXPECT_EQ(r->json(), json({{"detail", "database unavailable"}}));
   EXPECT_EQ(r->header("Retry-After").value_or(""), "1");
-  EXPECT_EQ(create(k.port(), "2032-02-15T10:00:00Z"), 201);
+  EXPECT_EQ(create(k.port(), db.url, "2032-02-15T10:00:00Z"), 201);
 }
 
 TEST(Database, ServerRestartMidRunCausesNo500) {
   PrivateMariaDb maria;
   ASSERT_EQ(maria.ctl("start"), 0);
   Keel k(Env{{"KEEL_DB_URL", maria.url()}, {"KEEL_AUTO_MIGRATE", "1"}});
-  ASSERT_EQ(create(k.port(), "2032-03-01T10:00:00Z"), 201);
+  ASSERT_EQ(create(k.port(), maria.url(), "2032-03-01T10:00:00Z"), 201);
   ASSERT_EQ(get(k.port(), "/api/health").status, 200);
   ASSERT_EQ(maria.ctl("stop"), 0);
   ASSERT_EQ(maria.ctl("start"), 0);
   // The very next requests succeed: pre-ping notices and reconnects.
   for (int i = 0; i < 6; ++i) {
-    int s = create(k.port(), "2032-03-0" + std::to_string(i + 2) + "T10:00:00Z");
+    int s = create(k.port(), maria.url(), "2032-03-0" + std::to_string(i + 2) + "T10:00:00Z");
     EXPECT_EQ(s, 201) << "request " << i;
   }
   EXPECT_EQ(get(k.port(), "/api/health").status, 200);
@@ -163,13 +166,13 @@ TEST(Database, StartsDegradedWhenDownAndRecoversWhenItComesUp) {
   EXPECT_EQ(h.json()["db"], "down");
   auto c = request(
       k.port(),
-      {"POST", "/api/bookings", {{"Content-Type", "application/json"}}, booking("2032-04-01T10:00:00Z").dump()});
+      {"POST", "/api/bookings", {{"Content-Type", "application/json"}}, booking("pool", "2032-04-01T10:00:00Z").dump()});
   ASSERT_TRUE(c);
   EXPECT_EQ(c->status, 503);
   EXPECT_EQ(c->json(), json({{"detail", "database schema not current"}}));
   ASSERT_EQ(maria.ctl("start"), 0);
   EXPECT_TRUE(wait_for_status(k.port(), "/api/health", 200, 20)) << k.log();
-  EXPECT_EQ(create(k.port(), "2032-04-01T10:00:00Z"), 201);
+  EXPECT_EQ(create(k.port(), maria.url(), "2032-04-01T10:00:00Z"), 201);
   EXPECT_TRUE(wait_for_status(k.port(), "/api/admin/bookings", 200, 5));
 }
 

@@ -239,6 +239,7 @@ TEST(DocsBrowser, SwaggerUiTryItOutCreatesABookingAndRedocRenders) {
   if (!fs::exists("/usr/bin/chromium")) FAIL() << "chromium is not installed (Debian: apt-get install chromium)";
   TestDatabase db;
   Keel keel(std::map<std::string, std::string>{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}});
+  open_service(db, "swagger-ui-check");  // the service browser-check.mjs books
   TempDir shots_tmp;
   const char* update = std::getenv("KEEL_UPDATE_SCREENSHOTS");
   std::string shots = update && std::string(update) == "1" ? kDocsDir : shots_tmp.path;

@@ -186,12 +186,14 @@ TEST_F(Files, AuthIsDecidedBeforeTheBody) {
 }
 
 TEST_F(Files, BookingTokenHolderUploadsAttachToTheBooking) {
+  const std::string service = "up-" + random_hex(3);
+  open_service(*db_, service);
   auto b = request(port(), {"POST",
                             "/api/bookings",
                             {{"Content-Type", "application/json"}},
                             json{{"name", "Ann"},
                                  {"email", "a@example.com"},
-                                 {"service", "up-" + random_hex(3)},
+                                 {"service", service},
                                  {"starts_at", "2033-01-01T10:00:00Z"},
                                  {"duration_minutes", 30}}
                                 .dump()});

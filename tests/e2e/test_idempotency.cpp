@@ -23,6 +23,7 @@ class Idempotency : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<TestDatabase>();
     keel_ = std::make_unique<Keel>(env());
+    for (const char* svc : {"massage", "yoga"}) open_service(*db_, svc);
   }
   Env env() const { return {{"KEEL_DB_URL", db_->url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_ADMIN_API_KEY", kAdminKey}}; }
   unsigned port() const { return keel_->port(); }

@@ -105,9 +105,11 @@ class JsonLimits : public ::testing::Test {
   static void expect_still_serving() {
     EXPECT_TRUE(keel_->running());
     EXPECT_EQ(get(port(), "/api/health").status, 200);
+    const std::string service = "json-" + random_hex(4);
+    open_service(*db_, service);
     json b = {{"name", "Ann"},
               {"email", "ann@example.com"},
-              {"service", "json-" + random_hex(4)},
+              {"service", service},
               {"starts_at", "2031-03-01T10:00:00Z"},
               {"duration_minutes", 30}};
     EXPECT_EQ(send_json("POST", "/api/bookings", b.dump()).status, 201);

@@ -133,6 +133,7 @@ class PdfRoutes : public ::testing::Test {
 
   // Creates a booking through the API; returns {id, manage_token}.
   static std::pair<long long, std::string> create(const std::string& name, const std::string& service) {
+    open_service(*db_, service);
     json body = {{"name", name},
                  {"email", "guest@example.com"},
                  {"phone", "+46 70 123 45 67"},

@@ -22,3 +22,22 @@ TEST(Datetime, RejectsBadInput) {
   EXPECT_TRUE(parse_iso_datetime("2026-12-01", false).has_value());
   EXPECT_TRUE(parse_iso_datetime("2026-12-01T09:30:00", false).has_value());
 }
+
+TEST(Datetime, FormatsWithAnOffset) {
+  struct Case {
+    std::int64_t t;
+    int offset;
+    const char* want;
+  } cases[] = {
+      {1796889600, 3600, "2026-12-10T09:00:00+01:00"},
+      {1796889600, -18000, "2026-12-10T03:00:00-05:00"},
+      {1796889600, 19800, "2026-12-10T13:30:00+05:30"},
+      {1796889600, 0, "2026-12-10T08:00:00+00:00"},
+      {1796889600, -12600, "2026-12-10T04:30:00-03:30"},
+      {0, -3600, "1969-12-31T23:00:00-01:00"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(keel::text::format_iso_offset(c.t, c.offset), c.want);
+    EXPECT_EQ(keel::text::parse_iso_datetime(c.want), c.t) << c.want;
+  }
+}
