@@ -13,7 +13,10 @@ namespace keel::bookings {
 const char* const kColumns =
     "b.id, b.name, b.email, b.phone, b.service, b.starts_at, b.duration_minutes, b.notes, b.status, b.created_at, "
     "b.updated_at, b.sequence, s.name AS service_name";
-const char* const kFrom = " FROM bookings b LEFT JOIN services s ON s.slug = b.service";
+// The slug column is ASCII: comparing it with the bookings' utf8mb4 column
+// as is would scan every service per booking; converted, it is one lookup
+// in the slug's unique index (eq_ref).
+const char* const kFrom = " FROM bookings b LEFT JOIN services s ON s.slug = CONVERT(b.service USING ascii)";
 
 Booking read_row(sql::ResultSet& rs) {
   Booking b;
@@ -64,13 +67,18 @@ std::optional<std::string> service_of(sql::Connection& c, std::int64_t id) {
 bool overlaps(sql::Connection& c, const catalogue::Service& svc, std::int64_t start, std::int64_t end,
               std::optional<std::int64_t> except_id) {
   const std::int64_t pad = std::int64_t{svc.buffer_before_min + svc.buffer_after_min} * 60;
+  // starts_at bounded on both sides (a booking lasts at most a day), so the
+  // (service, starts_at) index range is the neighbourhood, not every earlier
+  // booking of the service.
+  constexpr std::int64_t kLongest = 86400;
   std::unique_ptr<sql::PreparedStatement> ps(
-      c.prepareStatement("SELECT 1 FROM bookings WHERE service = ? AND status <> 'cancelled' AND starts_at < ? AND "
-                         "ends_at > ? AND id <> ? LIMIT 1 LOCK IN SHARE MODE"));
+      c.prepareStatement("SELECT 1 FROM bookings WHERE service = ? AND starts_at < ? AND starts_at > ? AND "
+                         "ends_at > ? AND status <> 'cancelled' AND id <> ? LIMIT 1 LOCK IN SHARE MODE"));
   ps->setString(1, svc.slug);
   ps->setDateTime(2, to_sql_datetime(end + pad));
-  ps->setDateTime(3, to_sql_datetime(start - pad));
-  ps->setInt64(4, except_id.value_or(0));
+  ps->setDateTime(3, to_sql_datetime(start - pad - kLongest));
+  ps->setDateTime(4, to_sql_datetime(start - pad));
+  ps->setInt64(5, except_id.value_or(0));
   std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
   return rs->next();
 }
