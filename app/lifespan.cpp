@@ -175,7 +175,8 @@ int run_server(const Config& cfg) {
   }
   ctx.memory.start(io.get_executor());
   watch_api_keys(ctx);
-  ctx.jobs->set_owner(cfg.instance.empty() ? default_instance(cfg.host, port) : cfg.instance);
+  ctx.instance = cfg.instance.empty() ? default_instance(cfg.host, port) : cfg.instance;
+  ctx.jobs->set_owner(ctx.instance);
   ctx.jobs->start();
   spdlog::info("keel {} listening on http://{}:{}", KEEL_VERSION, cfg.host, port);
   // What start-up built and dropped (schema check, route metadata, the

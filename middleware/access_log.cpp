@@ -8,7 +8,7 @@
 namespace keel {
 
 namespace {
-void log_line(bool json, const Request& req, int status, std::uint64_t bytes) {
+void log_line(bool json, const std::string& instance, const Request& req, int status, std::uint64_t bytes) {
   auto us =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
   double ms = static_cast<double>(us) / 1000.0;
@@ -20,30 +20,31 @@ void log_line(bool json, const Request& req, int status, std::uint64_t bytes) {
                      {"bytes", bytes},
                      {"duration_ms", ms},
                      {"request_id", req.request_id},
-                     {"remote", req.remote}};
+                     {"remote", req.remote},
+                     {"instance", instance}};
     spdlog::info("{}", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
-    spdlog::info("{} {} {} {}B {:.2f}ms rid={} from={}", req.method, req.path, status, bytes, ms, req.request_id,
-                 req.remote);
+    spdlog::info("{} {} {} {}B {:.2f}ms rid={} from={} on={}", req.method, req.path, status, bytes, ms,
+                 req.request_id, req.remote, instance);
   }
 }
 }  // namespace
 
-Middleware access_log_middleware(bool json) {
+Middleware access_log_middleware(bool json, const std::string* instance) {
   // The level is set once at start, before the chain is built: with the
   // access log off (a level above info) it costs requests nothing.
   if (!spdlog::should_log(spdlog::level::info)) return {};
-  return [json](Request& req, const Next& next) -> awaitable<Response> {
+  return [json, instance](Request& req, const Next& next) -> awaitable<Response> {
     std::exception_ptr err;
     Response res;
     try {
       res = co_await next(req);
     } catch (...) { err = std::current_exception(); }
     if (err) {
-      log_line(json, req, 499, 0);
+      log_line(json, *instance, req, 499, 0);
       std::rethrow_exception(err);
     }
-    log_line(json, req, res.status, req.is_head() ? 0 : res.body_size());
+    log_line(json, *instance, req, res.status, req.is_head() ? 0 : res.body_size());
     co_return res;
   };
 }

@@ -10,6 +10,9 @@ std::optional<Response> db_error_response(const std::exception& e, const Request
   std::string detail;
   if (dynamic_cast<const db::PoolTimeout*>(&e)) {
     detail = "database busy";
+  } else if (dynamic_cast<const db::TransactionConflict*>(&e)) {
+    spdlog::warn("{} {}: {} rid={}", req.method, req.path, e.what(), req.request_id);
+    detail = "database busy";
   } else if (dynamic_cast<const db::DbUnavailable*>(&e)) {
     spdlog::warn("{} {}: database unavailable: {} rid={}", req.method, req.path, e.what(), req.request_id);
     detail = "database unavailable";

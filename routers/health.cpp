@@ -43,7 +43,9 @@ nlohmann::json memory_json(AppContext& ctx) {
                     {"overflow_in_use", p.overflow_in_use},
                     {"waiting", p.waiting},
                     {"timeouts_total", p.timeouts_total},
-                    {"reconnects_total", p.reconnects_total}};
+                    {"reconnects_total", p.reconnects_total},
+                    {"hosts", nlohmann::json::array()}};
+    for (const auto& h : p.hosts) j["db_pool"]["hosts"].push_back({{"host", h.host}, {"connections", h.connections}});
   }
   return j;
 }
@@ -65,8 +67,12 @@ enum class HealthState { no_db, ok, db_down, schema_behind };
 
 // redis: the state of the one connection; it never makes health degraded
 // (what needs Redis says so itself).
-nlohmann::json health_json(std::int64_t up, HealthState state, redis::State redis) {
-  nlohmann::json j{{"status", "ok"}, {"version", KEEL_VERSION}, {"uptime_s", up}, {"redis", redis::to_string(redis)}};
+nlohmann::json health_json(const std::string& instance, std::int64_t up, HealthState state, redis::State redis) {
+  nlohmann::json j{{"status", "ok"},
+                   {"version", KEEL_VERSION},
+                   {"instance", instance},
+                   {"uptime_s", up},
+                   {"redis", redis::to_string(redis)}};
   if (state == HealthState::no_db) return j;
   j["db"] = state == HealthState::db_down ? "down" : "ok";
   if (state == HealthState::schema_behind) j["schema"] = "not current";
@@ -121,7 +127,7 @@ void register_health_routes(Router& router, AppContext& ctx) {
       cache.up = up;
       cache.state = state;
       cache.redis = redis_state;
-      cache.body = health_json(up, state, redis_state).dump();
+      cache.body = health_json(ctx.instance, up, state, redis_state).dump();
     }
     int status = (state == HealthState::ok || state == HealthState::no_db) ? 200 : 503;
     co_return Response::text(status, cache.body, "application/json");

@@ -37,7 +37,8 @@ json to_json(const jobs::Status& s) {
           {"runs_total", s.runs_total},
           {"failures_total", s.failures_total},
           {"skipped_total", s.skipped_total},
-          {"holder", or_null(s.holder)}};
+          {"holder", or_null(s.holder)},
+          {"last_run_by", or_null(s.last_run_by)}};
 }
 
 // OpenAPI 3.1 spells "or null" in the type.
@@ -63,10 +64,14 @@ json job_schema() {
             {"failures_total", {{"type", "integer"}, {"description", "Failed and timed-out runs"}}},
             {"skipped_total", {{"type", "integer"}, {"description", "Ticks that came while the job ran"}}},
             {"holder",
-             {{"type", nullable("string")}, {"description", "The instance (KEEL_INSTANCE) holding the job's lease"}}}}},
+             {{"type", nullable("string")}, {"description", "The instance (KEEL_INSTANCE) holding the job's lease"}}},
+            {"last_run_by",
+             {{"type", nullable("string")},
+              {"description", "The instance that ran the job's last run (on any instance sharing the database)"}}}}},
           {"required", json::array({"name", "enabled", "paused", "every", "running", "last_started_at",
                                     "last_finished_at", "last_duration_ms", "last_outcome", "last_error",
-                                    "next_run_at", "runs_total", "failures_total", "skipped_total", "holder"})}};
+                                    "next_run_at", "runs_total", "failures_total", "skipped_total", "holder",
+                                    "last_run_by"})}};
 }
 
 json one_job_schema() {

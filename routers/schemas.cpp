@@ -20,10 +20,11 @@ json validation_error() { return openapi::validation_error_schema(); }
 
 json health() {
   return {{"type", "object"},
-          {"required", json::array({"status", "version", "uptime_s", "redis"})},
+          {"required", json::array({"status", "version", "instance", "uptime_s", "redis"})},
           {"properties",
            {{"status", {{"type", "string"}, {"enum", json::array({"ok", "degraded"})}}},
             {"version", {{"type", "string"}}},
+            {"instance", {{"type", "string"}, {"description", "this keel's name: KEEL_INSTANCE, else host:port"}}},
             {"uptime_s", {{"type", "integer"}}},
             {"db", {{"type", "string"}, {"enum", json::array({"ok", "down"})}}},
             {"redis",
@@ -49,7 +50,16 @@ json memory_health() {
             {"rejected_total", {{"type", "integer"}}},
             {"alloc_failures_total", {{"type", "integer"}}},
             {"limits", {{"type", "object"}, {"additionalProperties", bound}}},
-            {"db_pool", {{"type", "object"}, {"additionalProperties", {{"type", "integer"}}}}}}}};
+            {"db_pool",
+             {{"type", "object"},
+              {"properties",
+               {{"hosts",
+                 {{"type", "array"},
+                  {"description", "every host of KEEL_DB_URL in order of preference, with its open connections"},
+                  {"items",
+                   {{"type", "object"},
+                    {"properties", {{"host", {{"type", "string"}}}, {"connections", {{"type", "integer"}}}}}}}}}}},
+              {"additionalProperties", {{"type", "integer"}}}}}}}};
 }
 
 }  // namespace keel::schemas

@@ -35,6 +35,10 @@
 namespace keel {
 
 struct AppContext {
+  // This keel's name (KEEL_INSTANCE, else host:port): in /api/health, the
+  // access log and job leases. Set once the port is known, before serving.
+  std::string instance;
+
   explicit AppContext(Config c)
       : config(std::move(c)),
         blocking(blocking_threads(config)),

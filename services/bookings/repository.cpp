@@ -159,7 +159,7 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
     c.setAutoCommit(true);
     return *b;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Booking>> Repository::reschedule(std::int64_t id, std::int64_t starts_at,
@@ -192,7 +192,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::reschedule(std::int64
     c.setAutoCommit(true);
     return after;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Booking>> Repository::get(std::int64_t id) {
@@ -248,7 +248,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::set_status(std::int64
     c.setAutoCommit(true);
     return after;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<Page> Repository::list(ListFilter f) {

@@ -113,7 +113,7 @@ boost::asio::awaitable<std::optional<Service>> Repository::replace(std::string s
     finish(c, true);
     return after;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<bool>> Repository::remove(std::string slug) {
@@ -144,7 +144,7 @@ boost::asio::awaitable<std::optional<bool>> Repository::remove(std::string slug)
     finish(c, true);
     return true;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 }  // namespace keel::catalogue

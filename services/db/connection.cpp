@@ -39,37 +39,60 @@ void init_driver() {
 std::int64_t prepare_session(sql::Connection& conn) {
   std::unique_ptr<sql::Statement> st(conn.createStatement());
   st->execute("SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, time_zone = '+00:00'");
-  std::unique_ptr<sql::ResultSet> rs(
-      st->executeQuery("SELECT CAST(UNIX_TIMESTAMP() - VARIABLE_VALUE AS SIGNED) FROM information_schema.GLOBAL_STATUS "
-                       "WHERE VARIABLE_NAME = 'UPTIME'"));
-  return rs->next() ? static_cast<std::int64_t>(rs->getInt64(1)) : 0;
+  // One round trip: the start time, and whether this is a Galera node and ready.
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+      "SELECT CAST(UNIX_TIMESTAMP() - (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+      "WHERE VARIABLE_NAME = 'UPTIME') AS SIGNED), "
+      "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME = 'WSREP_ON'), "
+      "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_READY')"));
+  if (!rs->next()) return 0;
+  const std::int64_t started = rs->isNull(1) ? 0 : static_cast<std::int64_t>(rs->getInt64(1));
+  const bool galera = !rs->isNull(2) && rs->getString(2) == "ON";
+  if (galera) {
+    if (rs->isNull(3) || rs->getString(3) != "ON")
+      throw DbUnavailable("Galera node not ready (wsrep_ready OFF)", 1047);
+    st->execute("SET SESSION wsrep_sync_wait = 1");
+  }
+  return started;
+}
+
+OpenedConnection open_first_available(const DbUrl& url, const ConnectOptions& options, std::size_t before) {
+  const auto hosts = url.hosts();
+  std::string errors;
+  for (std::size_t i = 0; i < hosts.size() && i < before; ++i) {
+    const DbHost& h = hosts[i];
+    sql::ConnectOptionsMap opts;
+    opts["hostName"] = sql::SQLString("tcp://" + to_string(h));
+    opts["userName"] = sql::SQLString(url.user);
+    opts["password"] = sql::SQLString(url.password);
+    if (!url.database.empty()) opts["schema"] = sql::SQLString(url.database);
+    opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(options.connect_timeout.count());
+    opts["OPT_READ_TIMEOUT"] = static_cast<int>(options.read_timeout.count());
+    opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(options.write_timeout.count());
+    opts["OPT_RECONNECT"] = false;
+    opts["CLIENT_MULTI_STATEMENTS"] = false;
+    opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    try {
+      OpenedConnection out;
+      out.conn.reset(driver().connect(opts));
+      out.server_started_at = prepare_session(*out.conn);
+      out.host = i;
+      return out;
+    } catch (const sql::SQLException& e) {
+      errors += (errors.empty() ? "" : "; ") + to_string(h) + ": " + e.what() + " (error " +
+                std::to_string(e.getErrorCode()) + ")";
+    } catch (const DbUnavailable& e) {
+      errors += (errors.empty() ? "" : "; ") + to_string(h) + ": " + e.what();
+    }
+  }
+  throw DbUnavailable("cannot connect to " + redacted(url) + ": " + errors);
 }
 
 std::unique_ptr<sql::Connection> open_connection(const DbUrl& url, const ConnectOptions& options,
                                                  std::int64_t& server_started_at) {
-  const bool ipv6 = url.host.find(':') != std::string::npos;
-  sql::ConnectOptionsMap opts;
-  opts["hostName"] =
-      sql::SQLString("tcp://" + (ipv6 ? "[" + url.host + "]" : url.host) + ":" + std::to_string(url.port));
-  opts["userName"] = sql::SQLString(url.user);
-  opts["password"] = sql::SQLString(url.password);
-  if (!url.database.empty()) opts["schema"] = sql::SQLString(url.database);
-  opts["OPT_CONNECT_TIMEOUT"] = static_cast<int>(options.connect_timeout.count());
-  opts["OPT_READ_TIMEOUT"] = static_cast<int>(options.read_timeout.count());
-  opts["OPT_WRITE_TIMEOUT"] = static_cast<int>(options.write_timeout.count());
-  opts["OPT_RECONNECT"] = false;
-  opts["CLIENT_MULTI_STATEMENTS"] = false;
-  opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-
-  std::unique_ptr<sql::Connection> conn;
-  try {
-    conn.reset(driver().connect(opts));
-    server_started_at = prepare_session(*conn);
-  } catch (const sql::SQLException& e) {
-    throw DbUnavailable("cannot connect to " + redacted(url) + ": " + e.what() + " (error " +
-                        std::to_string(e.getErrorCode()) + ")");
-  }
-  return conn;
+  OpenedConnection c = open_first_available(url, options);
+  server_started_at = c.server_started_at;
+  return std::move(c.conn);
 }
 
 }  // namespace keel::db

@@ -3,6 +3,7 @@
 #include "services/db/url.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -22,17 +23,32 @@ struct ConnectOptions {
   std::chrono::seconds write_timeout{30};
 };
 
+struct OpenedConnection {
+  std::unique_ptr<sql::Connection> conn;
+  std::int64_t server_started_at = 0;  // unix seconds
+  std::size_t host = 0;                // index into url.hosts()
+};
+
 // A new connection with auto-reconnect off, multi-statements off, utf8mb4,
 // the URL's database as default schema (none when empty), and its session
-// prepared by prepare_session(). Throws DbUnavailable when it cannot connect.
-// server_started_at receives the server's start time (unix seconds).
+// prepared by prepare_session(), to the first of url.hosts() (before index
+// `before`) that accepts it and is ready: a Galera node that is not synced
+// with its cluster's primary component is skipped. Throws DbUnavailable,
+// naming every host's error, when none does.
+OpenedConnection open_first_available(const DbUrl& url, const ConnectOptions& options,
+                                      std::size_t before = static_cast<std::size_t>(-1));
+
+// The same, for callers that need only the connection.
 std::unique_ptr<sql::Connection> open_connection(const DbUrl& url, const ConnectOptions& options,
                                                  std::int64_t& server_started_at);
 
-// Sets what every session needs (SET NAMES utf8mb4, time_zone '+00:00'); a
-// reconnected session has lost it. Returns the server's start time in unix
-// seconds (UNIX_TIMESTAMP() - Uptime), which moves forward when the server
-// restarts. Throws sql::SQLException.
+// Sets what every session needs (SET NAMES utf8mb4, time_zone '+00:00'; on a
+// Galera node, wsrep_sync_wait = 1 so a read sees every commit the cluster
+// acknowledged before it began, whichever node took it); a reconnected
+// session has lost it. Returns the server's start time in unix seconds
+// (UNIX_TIMESTAMP() - Uptime), which moves forward when the server restarts.
+// Throws sql::SQLException, or DbUnavailable for a Galera node that is not
+// ready (wsrep_ready OFF).
 std::int64_t prepare_session(sql::Connection& conn);
 
 }  // namespace keel::db

@@ -21,18 +21,34 @@ struct DbUnavailable : std::runtime_error {
   int driver_code;  // the driver's error code when a statement failed; 0 otherwise
 };
 
+// A transaction lost a conflict and was rolled back, so nothing of it was
+// committed: a deadlock or, on Galera, a failed certification (1213), or a
+// lock wait timeout (1205). Pool::transact() runs it again; what still
+// fails is 503 {"detail": "database busy"}.
+struct TransactionConflict : std::runtime_error {
+  explicit TransactionConflict(const std::string& what, int driver_code)
+      : std::runtime_error(what), driver_code(driver_code) {}
+  int driver_code;
+};
+
 // A migration could not be applied, or the recorded history disagrees with
 // the migrations the binary carries.
 struct MigrationError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Client error codes that mean the connection itself is gone:
+// Error codes that mean the connection itself is of no more use:
 // 2006 server has gone away, 2013 lost connection during query,
-// 2055 lost connection (system error). Such a connection is discarded.
+// 2055 lost connection (system error), 1047 a Galera node that left the
+// cluster's primary component ("WSREP has not yet prepared node for
+// application use"). Such a connection is discarded; its replacement may
+// go to another host.
 constexpr bool is_connection_lost(int mysql_errno) noexcept {
-  return mysql_errno == 2006 || mysql_errno == 2013 || mysql_errno == 2055;
+  return mysql_errno == 2006 || mysql_errno == 2013 || mysql_errno == 2055 || mysql_errno == 1047;
 }
+
+// 1213 deadlock / Galera certification failure, 1205 lock wait timeout.
+constexpr bool is_conflict(int mysql_errno) noexcept { return mysql_errno == 1213 || mysql_errno == 1205; }
 
 // Error codes that mean "try again later" rather than a bug: a lost
 // connection, or a server that cannot be reached (2002 socket, 2003 TCP),
@@ -43,7 +59,8 @@ constexpr bool is_unavailable(int mysql_errno) noexcept {
 }
 
 // Rethrows `error`, except that a driver error (sql::SQLException) whose
-// code is_unavailable() becomes DbUnavailable carrying that code. Pool::run()
+// code is_unavailable() becomes DbUnavailable carrying that code, and one
+// that is_conflict() becomes TransactionConflict. Pool::run()
 // passes what its fn throws through here, so no caller above services/db
 // needs the driver's exception types; any other SQL error stays what it is.
 [[noreturn]] void rethrow_as_db_error(std::exception_ptr error);

@@ -1,5 +1,6 @@
 #include "services/db/migrations.hpp"
 
+#include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
@@ -10,8 +11,10 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
 namespace keel::db {
 namespace {
@@ -75,6 +78,72 @@ class MigrationLock {
   sql::Connection& conn_;
 };
 
+// GET_LOCK holds on one server only: on a Galera cluster two instances on two
+// nodes would both get it. This row is the cluster-wide lock: taken by one
+// conditional UPDATE (two nodes taking it at once: the later commit fails
+// certification and counts as not taken), held for kHold and renewed after
+// every migration, so a killed migrator's lock lapses.
+class ClusterMigrationLock {
+ public:
+  static constexpr int kHoldSeconds = 120;
+
+  ClusterMigrationLock(sql::Connection& conn, int timeout_s) : conn_(conn), owner_(random_id()) {
+    {
+      std::unique_ptr<sql::Statement> st(conn_.createStatement());
+      st->execute(
+          "CREATE TABLE IF NOT EXISTS schema_migrations_lock ("
+          " id TINYINT UNSIGNED NOT NULL PRIMARY KEY, owner VARCHAR(32) NULL, until DATETIME(3) NULL"
+          ") ENGINE=InnoDB");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    while (!try_take()) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw MigrationError("another process is applying migrations (lock not taken within " +
+                             std::to_string(timeout_s) + " s)");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  ~ClusterMigrationLock() {
+    try {
+      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
+          "UPDATE schema_migrations_lock SET owner = NULL, until = NULL WHERE id = 1 AND owner = ?"));
+      ps->setString(1, owner_);
+      ps->executeUpdate();
+    } catch (...) {
+      // It lapses after kHoldSeconds.
+    }
+  }
+  ClusterMigrationLock(const ClusterMigrationLock&) = delete;
+  ClusterMigrationLock& operator=(const ClusterMigrationLock&) = delete;
+
+  void renew() {
+    std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
+        "UPDATE schema_migrations_lock SET until = NOW(3) + INTERVAL " + std::to_string(kHoldSeconds) +
+        " SECOND WHERE id = 1 AND owner = ?"));
+    ps->setString(1, owner_);
+    if (ps->executeUpdate() != 1) throw MigrationError("the migration lock was lost (held too long)");
+  }
+
+ private:
+  bool try_take() {
+    try {
+      std::unique_ptr<sql::Statement> st(conn_.createStatement());
+      st->execute("INSERT IGNORE INTO schema_migrations_lock (id) VALUES (1)");
+      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
+          "UPDATE schema_migrations_lock SET owner = ?, until = NOW(3) + INTERVAL " + std::to_string(kHoldSeconds) +
+          " SECOND WHERE id = 1 AND (owner IS NULL OR until <= NOW(3))"));
+      ps->setString(1, owner_);
+      return ps->executeUpdate() == 1;
+    } catch (const sql::SQLException& e) {
+      if (is_conflict(e.getErrorCode())) return false;
+      throw;
+    }
+  }
+
+  sql::Connection& conn_;
+  std::string owner_;
+};
+
 std::string first_line(const std::string& s) {
   std::string line = s.substr(0, s.find('\n'));
   if (line.size() > 80) line = line.substr(0, 77) + "...";
@@ -94,6 +163,7 @@ std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<
                                        int lock_timeout_s) {
   current_database(conn);
   MigrationLock lock(conn, lock_timeout_s);
+  ClusterMigrationLock cluster_lock(conn, lock_timeout_s);
   {
     std::unique_ptr<sql::Statement> st(conn.createStatement());
     st->execute(kCreateTable);
@@ -124,6 +194,7 @@ std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<
     ins->executeUpdate();
     if (!conn.getAutoCommit()) conn.commit();
     done.push_back(name);
+    cluster_lock.renew();
   }
   return done;
 }

@@ -27,7 +27,9 @@ std::vector<std::string> pending(sql::Connection& conn);
 // Applies the pending migrations one statement at a time and records each
 // after it succeeds; returns the names applied (empty when up to date, so
 // running twice is running once). Holds GET_LOCK('keel_migrations:<db>')
-// while it works so two processes never migrate the same database at once.
+// and, for a Galera cluster where GET_LOCK is per node, the row of
+// schema_migrations_lock while it works, so two processes never migrate the
+// same database at once.
 // Throws MigrationError (history mismatch, lock not taken within
 // lock_timeout_s, a failing statement: the message names file and statement).
 std::vector<std::string> apply_pending(sql::Connection& conn);

@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,30 @@ Pool::Pool(PoolConfig config, keel::BlockingPool& blocking, ConnectOptions conne
     : config_(std::move(config)),
       connect_(connect),
       blocking_(blocking),
-      policy_(config_.pool_size, config_.max_overflow, config_.recycle) {}
+      policy_(config_.pool_size, config_.max_overflow, config_.recycle),
+      hosts_(config_.url.hosts()),
+      open_on_host_(new std::atomic<std::size_t>[hosts_.size()]) {
+  for (std::size_t i = 0; i < hosts_.size(); ++i) open_on_host_[i] = 0;
+}
+
+void Pool::CountedClose::operator()(sql::Connection* c) const noexcept {
+  delete c;  // NOLINT: Connector hands out owning raw pointers
+  if (open_on_host != nullptr) open_on_host->fetch_sub(1, std::memory_order_relaxed);
+}
+
+Pool::Conn Pool::adopt(OpenedConnection opened) {
+  std::atomic<std::size_t>* counter = &open_on_host_[opened.host];
+  counter->fetch_add(1, std::memory_order_relaxed);
+  return Conn(opened.conn.release(), CountedClose{counter});
+}
+
+asio::awaitable<void> Pool::conflict_pause(int attempt) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  const int base = 5 << attempt;  // 5, 10, 20 ms
+  std::uniform_int_distribution<int> ms(base, base * 6);
+  asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(ms(rng)));
+  co_await t.async_wait(asio::use_awaitable);
+}
 
 Pool::~Pool() { close_all(); }
 
@@ -173,6 +197,8 @@ PoolStats Pool::stats() const {
   s.idle = p.idle;
   s.recycles_total = p.recycles_total;
   s.restarts_detected = p.restarts_detected;
+  for (std::size_t i = 0; i < hosts_.size(); ++i)
+    s.hosts.push_back(HostStats{to_string(hosts_[i]), open_on_host_[i].load(std::memory_order_relaxed)});
   return s;
 }
 
@@ -228,10 +254,35 @@ bool alive(sql::Connection& c) noexcept {
 
 void Pool::Lease::replace() {
   grant_.pooled.reset();  // closes the old connection (if any)
-  std::int64_t started = 0;
-  Conn c = open_connection(pool_->config_.url, pool_->connect_, started);
-  grant_.pooled.emplace(Pooled<Conn>{std::move(c), ConnMeta{PoolClock::now(), started}});
-  pool_->note_server_start(started);
+  OpenedConnection opened = open_first_available(pool_->config_.url, pool_->connect_);
+  const ConnMeta meta{PoolClock::now(), opened.server_started_at, opened.host};
+  grant_.pooled.emplace(Pooled<Conn>{pool_->adopt(std::move(opened)), meta});
+  pool_->note_server_start(meta.server_started_at);
+}
+
+// A connection on a fallback host tries the hosts before it, at most every
+// few seconds per pool while none answers; once one does, the next checkout
+// of every other fallback connection tries at once.
+void Pool::Lease::prefer_earlier_host() {
+  constexpr auto kRetryEvery = std::chrono::seconds(5);
+  auto& p = *grant_.pooled;
+  const auto now = PoolClock::now().time_since_epoch().count();
+  auto due = pool_->next_preferred_try_.load(std::memory_order_relaxed);
+  if (now < due || !pool_->next_preferred_try_.compare_exchange_strong(
+                       due, now + std::chrono::duration_cast<PoolClock::duration>(kRetryEvery).count()))
+    return;
+  try {
+    OpenedConnection opened = open_first_available(pool_->config_.url, pool_->connect_, p.meta.host);
+    const ConnMeta meta{PoolClock::now(), opened.server_started_at, opened.host};
+    spdlog::info("database: back on {} (was {})", to_string(pool_->hosts_[meta.host]),
+                 to_string(pool_->hosts_[p.meta.host]));
+    p.conn = pool_->adopt(std::move(opened));  // closes the fallback connection
+    p.meta = meta;
+    pool_->next_preferred_try_.store(now, std::memory_order_relaxed);
+    pool_->note_server_start(meta.server_started_at);
+  } catch (const DbUnavailable&) {
+    // still down: stay where we are
+  }
 }
 
 void Pool::Lease::revive() {
@@ -239,12 +290,14 @@ void Pool::Lease::revive() {
   try {
     if (p.conn->reconnect()) {
       const std::int64_t started = prepare_session(*p.conn);
-      p.meta = ConnMeta{PoolClock::now(), started};
+      p.meta = ConnMeta{PoolClock::now(), started, p.meta.host};
       pool_->note_server_start(started);
       return;
     }
   } catch (const sql::SQLException&) {
     // fall through: a new connection
+  } catch (const DbUnavailable&) {
+    // a Galera node that is not ready: a new connection, maybe elsewhere
   }
   replace();
 }
@@ -264,6 +317,7 @@ sql::Connection& Pool::Lease::prepare() {
           pool_->note_reconnect();
           break;
         case Staleness::fresh:
+          if (grant_.pooled->meta.host > 0) prefer_earlier_host();
           if (!alive(*grant_.pooled->conn)) {
             revive();
             pool_->note_reconnect();

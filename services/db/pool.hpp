@@ -12,11 +12,18 @@
 // statements or its result sets.
 //
 // Errors out of run(): whatever fn throws, except that a driver error
-// meaning the connection or the server went away (2006/2013/2055, 2002/2003,
-// 1053, 1927: db::is_unavailable) becomes DbUnavailable (run() never
-// retries, as statements need not be idempotent); other SQL errors stay
-// sql::SQLException; PoolTimeout; DbUnavailable (cannot connect, or the pool
-// is closed).
+// meaning the connection or the server went away (2006/2013/2055/1047,
+// 2002/2003, 1053, 1927: db::is_unavailable) becomes DbUnavailable and a
+// deadlock, Galera certification failure or lock wait timeout (1213/1205)
+// becomes TransactionConflict (run() never retries, as statements need not
+// be idempotent; transact() does); other SQL errors stay sql::SQLException;
+// PoolTimeout; DbUnavailable (cannot connect, or the pool is closed).
+//
+// Several hosts (a Galera cluster): a connection goes to the first host of
+// the URL that accepts it and is ready; one that is lost is replaced on the
+// first that is up. A connection on a later host tries the preferred hosts
+// again every few seconds when checked out, so the pool moves back to the
+// first host within seconds of its return.
 //
 // Lifetime: destroy the Pool only after the io threads and the blocking pool
 // are stopped and joined (no run() in flight).
@@ -37,16 +44,20 @@
 #include <cppconn/connection.h>
 #include <boost/asio/awaitable.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace keel::db {
 
@@ -56,6 +67,11 @@ struct PoolConfig {
   std::size_t max_overflow = 2;              // more opened on demand, closed on return
   std::chrono::milliseconds timeout{30000};  // wait for a free connection
   std::chrono::seconds recycle{3600};        // reopen connections older than this (<= 0: never)
+};
+
+struct HostStats {
+  std::string host;           // host:port
+  std::size_t connections = 0;  // open connections to it
 };
 
 struct PoolStats {
@@ -70,10 +86,16 @@ struct PoolStats {
   std::size_t idle = 0;                 // open connections waiting in the pool
   std::uint64_t recycles_total = 0;     // connections reopened for age (recycle)
   std::uint64_t restarts_detected = 0;  // server restarts seen (server start time moved)
+  std::vector<HostStats> hosts;         // every host of the URL, in order of preference
 };
 
 class Pool {
-  using Conn = std::unique_ptr<sql::Connection>;
+  // Closing a connection counts it off its host.
+  struct CountedClose {
+    std::atomic<std::size_t>* open_on_host = nullptr;
+    void operator()(sql::Connection* c) const noexcept;
+  };
+  using Conn = std::unique_ptr<sql::Connection, CountedClose>;
 
  public:
   // connect: connect/read/write timeouts of each connection (3 s / 30 s / 30 s).
@@ -86,6 +108,16 @@ class Pool {
   // connection, held only while fn runs. fn's result (or exception) is run()'s.
   template <class F>
   auto run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
+
+  // run(fn) for an fn that is one transaction: it begins it (setAutoCommit
+  // (false)) and commits it last, or leaves it to be rolled back. When it
+  // fails with a TransactionConflict, nothing of it was committed, so it
+  // runs again on a fresh checkout after a jittered pause (5-30 ms, then
+  // 10-60, 20-120), at most kConflictRetries times; then the conflict is
+  // thrown (503 database busy). fn must have no effect outside the database.
+  static constexpr int kConflictRetries = 3;
+  template <class F>
+  auto transact(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
 
   // A round trip through a pooled connection (SELECT 1): returns when the
   // database answered, throws what run() throws when it did not.
@@ -122,6 +154,7 @@ class Pool {
     Lease(Pool* pool, Grant<Conn> grant) : pool_(pool), grant_(std::move(grant)) {}
     void revive();   // reconnect(), else replace()
     void replace();  // close, open a new one
+    void prefer_earlier_host();  // sometimes: move to a host earlier in the URL
     void give_back() noexcept;
 
     Pool* pool_ = nullptr;
@@ -148,6 +181,8 @@ class Pool {
   void note_server_start(std::int64_t started_at);
   void note_reconnect();
   void note_recycle();
+  Conn adopt(OpenedConnection opened);
+  static boost::asio::awaitable<void> conflict_pause(int attempt);
 
   PoolConfig config_;
   ConnectOptions connect_;
@@ -155,6 +190,9 @@ class Pool {
   mutable std::mutex mu_;  // guards policy_ and waiters_; never held across a Connector call
   PoolPolicy<Conn> policy_;
   std::unordered_map<WaiterId, std::shared_ptr<Waiter>> waiters_;
+  std::vector<DbHost> hosts_;
+  std::unique_ptr<std::atomic<std::size_t>[]> open_on_host_;  // one per host
+  std::atomic<PoolClock::rep> next_preferred_try_{0};          // PoolClock ticks
 };
 
 template <class F>
@@ -192,6 +230,18 @@ auto Pool::run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Con
     };
     std::optional<R> out = co_await keel::run_blocking(blocking_, job);
     co_return std::move(*out);
+  }
+}
+
+template <class F>
+auto Pool::transact(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>> {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      co_return co_await run(std::ref(fn));
+    } catch (const TransactionConflict&) {
+      if (attempt == kConflictRetries) throw;
+    }
+    co_await conflict_pause(attempt);
   }
 }
 

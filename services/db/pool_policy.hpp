@@ -39,6 +39,7 @@ inline constexpr std::int64_t kServerStartJitterSeconds = 2;
 struct ConnMeta {
   PoolClock::time_point opened_at{};   // when this session was established
   std::int64_t server_started_at = 0;  // unix seconds; 0 = unknown
+  std::size_t host = 0;                // which of the URL's hosts (0: the preferred one)
 };
 
 enum class Staleness {

@@ -5,6 +5,51 @@
 #include <charconv>
 
 namespace keel::db {
+namespace {
+
+// host, host:port, [v6] or [v6]:port.
+std::optional<DbHost> parse_host(std::string_view hostport) {
+  std::string_view host = hostport;
+  std::string_view port;
+  const bool bracketed = !hostport.empty() && hostport.front() == '[';
+  if (bracketed) {
+    const auto close = hostport.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = hostport.substr(1, close - 1);
+    const std::string_view after = hostport.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return std::nullopt;
+      port = after.substr(1);
+      if (port.empty()) return std::nullopt;
+    }
+  } else if (const auto pc = hostport.rfind(':'); pc != std::string_view::npos) {
+    host = hostport.substr(0, pc);
+    port = hostport.substr(pc + 1);
+    if (port.empty()) return std::nullopt;
+  }
+  if (host.empty()) return std::nullopt;
+  if (!bracketed && host.find_first_of(":[]") != std::string_view::npos) return std::nullopt;
+  DbHost out{std::string(host), 3306};
+  if (!port.empty()) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+    out.port = value;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<DbHost> DbUrl::hosts() const {
+  std::vector<DbHost> all{DbHost{host, port}};
+  all.insert(all.end(), fallbacks.begin(), fallbacks.end());
+  return all;
+}
+
+std::string to_string(const DbHost& h) {
+  return (h.host.find(':') != std::string::npos ? "[" + h.host + "]" : h.host) + ":" + std::to_string(h.port);
+}
 
 std::optional<DbUrl> parse_db_url(std::string_view url) {
   std::string_view rest;
@@ -38,32 +83,21 @@ std::optional<DbUrl> parse_db_url(std::string_view url) {
     out.password = std::move(*password);
   }
 
-  std::string_view host = hostport;
-  std::string_view port;
-  const bool bracketed = !hostport.empty() && hostport.front() == '[';
-  if (bracketed) {
-    const auto close = hostport.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    host = hostport.substr(1, close - 1);
-    const std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return std::nullopt;
-      port = after.substr(1);
-      if (port.empty()) return std::nullopt;
+  if (hostport.empty()) return std::nullopt;
+  bool first = true;
+  for (std::string_view rest_hosts = hostport;;) {
+    const auto comma = rest_hosts.find(',');
+    auto h = parse_host(rest_hosts.substr(0, comma));
+    if (!h) return std::nullopt;
+    if (first) {
+      out.host = std::move(h->host);
+      out.port = h->port;
+      first = false;
+    } else {
+      out.fallbacks.push_back(std::move(*h));
     }
-  } else if (const auto pc = hostport.rfind(':'); pc != std::string_view::npos) {
-    host = hostport.substr(0, pc);
-    port = hostport.substr(pc + 1);
-    if (port.empty()) return std::nullopt;
-  }
-  if (host.empty()) return std::nullopt;
-  if (!bracketed && host.find_first_of(":[]") != std::string_view::npos) return std::nullopt;
-  out.host = std::string(host);
-  if (!port.empty()) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
-    out.port = value;
+    if (comma == std::string_view::npos) break;
+    rest_hosts = rest_hosts.substr(comma + 1);
   }
 
   auto database = text::percent_decode(path);
@@ -73,8 +107,9 @@ std::optional<DbUrl> parse_db_url(std::string_view url) {
 }
 
 std::string redacted(const DbUrl& url) {
-  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  return "mysql://" + url.user + ":***@" + host + ":" + std::to_string(url.port) + "/" + url.database;
+  std::string hosts;
+  for (const auto& h : url.hosts()) hosts += (hosts.empty() ? "" : ",") + to_string(h);
+  return "mysql://" + url.user + ":***@" + hosts + "/" + url.database;
 }
 
 }  // namespace keel::db

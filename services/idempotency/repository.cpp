@@ -95,7 +95,7 @@ boost::asio::awaitable<Begun> Repository::begin(Sha256Digest lookup, Sha256Diges
     out.decision = Decision::in_progress;
     return out;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<void> Repository::complete(Sha256Digest lookup, RunId run, int status, std::string sealed_answer,

@@ -49,7 +49,8 @@ struct Status {
   std::uint64_t runs_total = 0;
   std::uint64_t failures_total = 0;  // failed and timed-out runs
   std::uint64_t skipped_total = 0;
-  std::optional<std::string> holder;  // the lease's owner, when held
+  std::optional<std::string> holder;       // the lease's owner, when held
+  std::optional<std::string> last_run_by;  // the instance that took the lease last (any instance)
 };
 
 }  // namespace keel::jobs

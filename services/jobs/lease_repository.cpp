@@ -20,18 +20,21 @@ boost::asio::awaitable<bool> LeaseRepository::take(std::string name, std::string
     ins->setString(1, name);
     ins->executeUpdate();
     std::string q =
-        "UPDATE job_leases SET owner = ?, until = NOW(3) + INTERVAL ? MICROSECOND, "
+        "UPDATE job_leases SET owner = ?, last_run_by = ?, until = NOW(3) + INTERVAL ? MICROSECOND, "
         "next_due = NOW(3) + INTERVAL ? MICROSECOND "
         "WHERE name = ? AND (until IS NULL OR until <= NOW(3))";
     if (due_only) q += " AND (next_due IS NULL OR next_due <= NOW(3))";
     std::unique_ptr<sql::PreparedStatement> up(c.prepareStatement(q));
     up->setString(1, owner);
-    up->setInt64(2, micros(hold));
-    up->setInt64(3, micros(next_in));
-    up->setString(4, name);
+    up->setString(2, owner);
+    up->setInt64(3, micros(hold));
+    up->setInt64(4, micros(next_in));
+    up->setString(5, name);
     return up->executeUpdate() == 1;
   };
-  co_return co_await pool_.run(std::move(job));
+  // On Galera two nodes may both find the lease free; the later commit fails
+  // certification, and its rerun finds it taken.
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<bool> LeaseRepository::renew(std::string name, std::string owner,
@@ -58,13 +61,17 @@ boost::asio::awaitable<void> LeaseRepository::release(std::string name, std::str
   co_await pool_.run(std::move(job));
 }
 
-boost::asio::awaitable<std::map<std::string, std::string>> LeaseRepository::holders() {
+boost::asio::awaitable<std::map<std::string, LeaseView>> LeaseRepository::holders() {
   auto job = [](sql::Connection& c) {
     std::unique_ptr<sql::Statement> st(c.createStatement());
-    std::unique_ptr<sql::ResultSet> rs(
-        st->executeQuery("SELECT name, owner FROM job_leases WHERE owner IS NOT NULL AND until > NOW(3)"));
-    std::map<std::string, std::string> out;
-    while (rs->next()) out[std::string(rs->getString(1))] = std::string(rs->getString(2));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+        "SELECT name, IF(owner IS NOT NULL AND until > NOW(3), owner, NULL), last_run_by FROM job_leases"));
+    std::map<std::string, LeaseView> out;
+    while (rs->next()) {
+      LeaseView& v = out[std::string(rs->getString(1))];
+      if (!rs->isNull(2)) v.holder = std::string(rs->getString(2));
+      if (!rs->isNull(3)) v.last_run_by = std::string(rs->getString(3));
+    }
     return out;
   };
   co_return co_await pool_.run(job);

@@ -15,7 +15,7 @@ class LeaseRepository : public LeaseStore {
                                     std::chrono::milliseconds next_in, bool due_only) override;
   boost::asio::awaitable<bool> renew(std::string name, std::string owner, std::chrono::milliseconds hold) override;
   boost::asio::awaitable<void> release(std::string name, std::string owner) override;
-  boost::asio::awaitable<std::map<std::string, std::string>> holders() override;
+  boost::asio::awaitable<std::map<std::string, LeaseView>> holders() override;
 
  private:
   db::Pool& pool_;

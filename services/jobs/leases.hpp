@@ -6,9 +6,15 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace keel::jobs {
+
+struct LeaseView {
+  std::optional<std::string> holder;       // the owner of a lease held now
+  std::optional<std::string> last_run_by;  // the owner that took it last
+};
 
 class LeaseStore {
  public:
@@ -22,8 +28,8 @@ class LeaseStore {
   virtual boost::asio::awaitable<bool> renew(std::string name, std::string owner, std::chrono::milliseconds hold) = 0;
   // Gives the lease up (when `owner` holds it).
   virtual boost::asio::awaitable<void> release(std::string name, std::string owner) = 0;
-  // Job name -> owner, for leases held now.
-  virtual boost::asio::awaitable<std::map<std::string, std::string>> holders() = 0;
+  // Job name -> who holds its lease now (if anyone) and who took it last.
+  virtual boost::asio::awaitable<std::map<std::string, LeaseView>> holders() = 0;
 };
 
 }  // namespace keel::jobs

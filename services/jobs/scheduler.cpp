@@ -134,18 +134,24 @@ std::optional<Status> Scheduler::status(const std::string& name) const {
 }
 
 asio::awaitable<std::vector<Status>> Scheduler::status_with_holders() {
-  std::map<std::string, std::string> holders = co_await leases_.holders();
+  std::map<std::string, LeaseView> holders = co_await leases_.holders();
   std::vector<Status> out = status();
   for (auto& s : out)
-    if (auto it = holders.find(s.name); it != holders.end()) s.holder = it->second;
+    if (auto it = holders.find(s.name); it != holders.end()) {
+      s.holder = it->second.holder;
+      s.last_run_by = it->second.last_run_by;
+    }
   co_return out;
 }
 
 asio::awaitable<std::optional<Status>> Scheduler::status_with_holder(std::string name) {
   if (!find(name)) co_return std::nullopt;
-  std::map<std::string, std::string> holders = co_await leases_.holders();
+  std::map<std::string, LeaseView> holders = co_await leases_.holders();
   std::optional<Status> s = status(name);
-  if (auto it = holders.find(name); s && it != holders.end()) s->holder = it->second;
+  if (auto it = holders.find(name); s && it != holders.end()) {
+    s->holder = it->second.holder;
+    s->last_run_by = it->second.last_run_by;
+  }
   co_return s;
 }
 

@@ -75,7 +75,7 @@ boost::asio::awaitable<std::optional<Upload>> Repository::remove(std::string id)
     c.setAutoCommit(true);
     return u;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 }  // namespace keel::uploads

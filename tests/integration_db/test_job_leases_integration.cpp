@@ -68,13 +68,15 @@ TEST_F(JobLeasesTest, HeldThenReleasedThenHeldBackByNextDue) {
     EXPECT_TRUE(co_await leases_->take("j", "a", 10s, 1s, true));
     EXPECT_FALSE(co_await leases_->take("j", "b", 10s, 1s, false)) << "held: not even a manual run";
     auto h = co_await leases_->holders();
-    EXPECT_EQ(h["j"], "a");
+    EXPECT_EQ(h["j"].holder, "a");
+    EXPECT_EQ(h["j"].last_run_by, "a");
     EXPECT_FALSE(co_await leases_->renew("j", "b", 10s)) << "only its owner renews";
     EXPECT_TRUE(co_await leases_->renew("j", "a", 10s));
     co_await leases_->release("j", "b");  // not b's: nothing happens
-    EXPECT_EQ((co_await leases_->holders()).count("j"), 1u);
+    EXPECT_EQ((co_await leases_->holders())["j"].holder, "a");
     co_await leases_->release("j", "a");
-    EXPECT_TRUE((co_await leases_->holders()).empty());
+    EXPECT_EQ((co_await leases_->holders())["j"].holder, std::nullopt);
+    EXPECT_EQ((co_await leases_->holders())["j"].last_run_by, "a") << "kept between runs";
     // Free, but next_due (1 s on) has not come: a tick loses, a manual run wins.
     EXPECT_FALSE(co_await leases_->take("j", "b", 10s, 1s, true));
     EXPECT_TRUE(co_await leases_->take("j", "b", 10s, 1s, false));
@@ -89,9 +91,10 @@ TEST_F(JobLeasesTest, AnExpiredLeaseIsTakenOver) {
     EXPECT_TRUE(co_await leases_->take("j", "dead", 500ms, 0ms, true));
     EXPECT_FALSE(co_await leases_->take("j", "b", 10s, 0ms, true));
     co_await sleep_for(600ms);
-    EXPECT_TRUE((co_await leases_->holders()).empty()) << "an expired lease has no holder";
+    EXPECT_EQ((co_await leases_->holders())["j"].holder, std::nullopt) << "an expired lease has no holder";
     EXPECT_TRUE(co_await leases_->take("j", "b", 10s, 0ms, true));
-    EXPECT_EQ((co_await leases_->holders())["j"], "b");
+    EXPECT_EQ((co_await leases_->holders())["j"].holder, "b");
+    EXPECT_EQ((co_await leases_->holders())["j"].last_run_by, "b");
     EXPECT_FALSE(co_await leases_->renew("j", "dead", 10s)) << "the old owner lost it";
   });
 }

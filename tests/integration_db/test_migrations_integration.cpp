@@ -131,6 +131,22 @@ TEST_F(MigrationsTest, SecondMigratorWaitsForTheLock) {
   later.get();
 }
 
+// The cluster-wide lock (a Galera cluster gives every node its own GET_LOCK):
+// a row held by another migrator is waited for; one whose holder died lapses.
+TEST_F(MigrationsTest, TheLockRowIsWaitedForAndLapses) {
+  auto c = connect(url_);
+  apply_pending(*c, {{"0001_a.sql", "CREATE TABLE a (x INT);"}});
+  exec(*c, "UPDATE schema_migrations_lock SET owner = 'other-node', until = NOW(3) + INTERVAL 60 SECOND WHERE id = 1");
+  const std::string msg = error_of([&] { apply_pending(*c, embedded_migrations(), 1); });
+  EXPECT_NE(msg.find("another process is applying migrations"), std::string::npos) << msg;
+  EXPECT_EQ(query_string(*c, "SELECT owner FROM schema_migrations_lock WHERE id = 1"), "other-node");
+
+  exec(*c, "UPDATE schema_migrations_lock SET until = NOW(3) - INTERVAL 1 SECOND WHERE id = 1");  // it died
+  EXPECT_EQ(apply_pending(*c, {{"0001_a.sql", "CREATE TABLE a (x INT);"}, {"0002_b.sql", "CREATE TABLE b (x INT);"}}),
+            std::vector<std::string>{"0002_b.sql"});
+  EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM schema_migrations_lock WHERE owner IS NULL"), 1) << "released";
+}
+
 TEST_F(MigrationsTest, ConcurrentMigratorsApplyEachMigrationOnce) {
   auto a = connect(url_);
   auto b = connect(url_);

@@ -348,6 +348,65 @@ TEST_F(PoolTest, UnreachableServerIsDbUnavailable) {
   EXPECT_EQ(s.checked_out, 0u);
 }
 
+// KEEL_DB_URL with several hosts: the first that answers takes the connection,
+// and /api/health/memory's db_pool.hosts says which.
+TEST_F(PoolTest, SeveralHostsConnectToTheFirstThatAnswers) {
+  keel::BlockingPool blocking(2);
+  PoolConfig c = config(1, 1);
+  const DbHost real{c.url.host, c.url.port};
+  c.url.host = "127.0.0.1";
+  c.url.port = 1;  // nothing listens there
+  c.url.fallbacks = {real};
+  Pool pool(c, blocking);
+  run_io([&]() -> awaitable<void> {
+    const auto id = co_await pool.run(connection_id);
+    EXPECT_GT(id, 0);
+  });
+  const auto s = pool.stats();
+  ASSERT_EQ(s.hosts.size(), 2u);
+  EXPECT_EQ(s.hosts[0].host, "127.0.0.1:1");
+  EXPECT_EQ(s.hosts[0].connections, 0u);
+  EXPECT_EQ(s.hosts[1].host, to_string(real));
+  EXPECT_EQ(s.hosts[1].connections, 1u);
+  pool.close_all();
+  EXPECT_EQ(pool.stats().hosts[1].connections, 0u) << "closing counts it off";
+}
+
+// A conflict (Galera certification failure, deadlock, lock wait timeout)
+// means nothing was committed: transact() runs the transaction again, at most
+// kConflictRetries times, and then it is a TransactionConflict (503).
+TEST_F(PoolTest, TransactRetriesConflictsThenGivesUp) {
+  keel::BlockingPool blocking(2);
+  Pool pool(config(1, 0), blocking);
+  run_io([&]() -> awaitable<void> {
+    int calls = 0;
+    auto twice_then_ok = [&calls](sql::Connection&) {
+      if (++calls <= 2) throw sql::SQLException("Deadlock found when trying to get lock", "40001", 1213);
+      return 7;
+    };
+    EXPECT_EQ(co_await pool.transact(twice_then_ok), 7);
+    EXPECT_EQ(calls, 3);
+
+    calls = 0;
+    auto always = [&calls](sql::Connection&) -> int {
+      ++calls;
+      throw sql::SQLException("Lock wait timeout exceeded", "HY000", 1205);
+    };
+    auto e = co_await failure_of(pool.transact(always));
+    EXPECT_TRUE(is<TransactionConflict>(e));
+    EXPECT_EQ(calls, 1 + Pool::kConflictRetries);
+
+    calls = 0;
+    auto other = [&calls](sql::Connection&) -> int {
+      ++calls;
+      throw sql::SQLException("Duplicate entry", "23000", 1062);
+    };
+    e = co_await failure_of(pool.transact(other));
+    EXPECT_TRUE(is<sql::SQLException>(e)) << "only conflicts are retried";
+    EXPECT_EQ(calls, 1);
+  });
+}
+
 TEST_F(PoolTest, CloseAllFailsWaitersAndLaterCalls) {
   keel::BlockingPool blocking(4);
   Pool pool(config(1, 0, 5s), blocking);

@@ -63,3 +63,25 @@ TEST(DbUrl, RedactedHidesPassword) {
   ASSERT_TRUE(u);
   EXPECT_EQ(keel::db::redacted(*u), "mysql://keel:***@127.0.0.1:3307/keel");
 }
+
+TEST(DbUrl, SeveralHostsInOrderOfPreference) {
+  auto u = parse_db_url("mysql://keel:k@127.0.0.1:3311,127.0.0.1:3312,[::1]:3313,db4/keel");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 3311u);
+  const std::vector<keel::db::DbHost> want = {
+      {"127.0.0.1", 3311}, {"127.0.0.1", 3312}, {"::1", 3313}, {"db4", 3306}};
+  EXPECT_EQ(u->hosts(), want);
+  EXPECT_EQ(u->database, "keel");
+  EXPECT_EQ(keel::db::redacted(*u), "mysql://keel:***@127.0.0.1:3311,127.0.0.1:3312,[::1]:3313,db4:3306/keel");
+  auto one = parse_db_url("mysql://keel:k@h:1/keel");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->hosts().size(), 1u);
+}
+
+TEST(DbUrl, RejectsAnEmptyOrBadHostInAList) {
+  for (const char* bad : {"mysql://u:p@h1,/db", "mysql://u:p@,h2/db", "mysql://u:p@h1,,h2/db", "mysql://u:p@h1:1,h2:0/db",
+                          "mysql://u:p@h1,h2:/db", "mysql://u:p@h1,::1/db"}) {
+    EXPECT_FALSE(parse_db_url(bad).has_value()) << bad;
+  }
+}

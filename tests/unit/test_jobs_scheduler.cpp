@@ -53,11 +53,11 @@ class MemoryLeases : public LeaseStore {
     if (r.owner == owner) r.owner.clear();
     co_return;
   }
-  asio::awaitable<std::map<std::string, std::string>> holders() override {
+  asio::awaitable<std::map<std::string, LeaseView>> holders() override {
     std::lock_guard lk(mu);
-    std::map<std::string, std::string> out;
+    std::map<std::string, LeaseView> out;
     for (auto& [n, r] : rows)
-      if (!r.owner.empty() && r.until > Clock::now()) out[n] = r.owner;
+      if (!r.owner.empty() && r.until > Clock::now()) out[n].holder = r.owner;
     co_return out;
   }
   std::mutex mu;
