@@ -63,7 +63,11 @@ struct Conn {
   std::string remote;  // "addr:port" of the peer; requests point into it
   Clock::time_point deadline = Clock::time_point::max();
   bool timed_out = false;  // the sweeper closed the socket
-  bool busy = false;       // between a complete header and the end of its response
+  // From accept to the end of the first response, then from each complete
+  // header to the end of its response: a shutdown ends only connections
+  // waiting for a next request, not one whose first request is on its way
+  // (it may sit in the socket already; the header timeout bounds it).
+  bool busy = true;
 
   Deadline deadline_in(Clock::duration d) { return Deadline(*this, Clock::now() + d); }
   Deadline deadline_at(Clock::time_point t) { return Deadline(*this, t); }

@@ -114,6 +114,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   awaitable<void> accept_loop();
   awaitable<void> session(Worker& w, Socket socket);
   void reject_over_limit(Socket& socket);
+  void accept_queued();
   void connection_closed();
   void close_connections(Which which);
   void finish_drained();
@@ -149,6 +150,25 @@ awaitable<void> Server::Impl::accept_loop() {
       co_await t.async_wait(use_tuple);
       continue;
     }
+    if (active.load() >= cfg.max_connections) {
+      reject_over_limit(socket);
+      continue;
+    }
+    ++active;
+    net::co_spawn(w.io, session(w, std::move(socket)), net::detached);
+  }
+}
+
+// At shutdown: every connection the listener has queued, without waiting.
+void Server::Impl::accept_queued() {
+  boost::system::error_code ec;
+  acceptor->non_blocking(true, ec);
+  if (ec) return;
+  for (unsigned n = 0; n < cfg.max_connections; ++n) {
+    Worker& w = *workers[next_worker++ % workers.size()];
+    Socket socket(w.io);
+    acceptor->accept(socket, ec);
+    if (ec) return;  // would_block: the queue is empty
     if (active.load() >= cfg.max_connections) {
       reject_over_limit(socket);
       continue;
@@ -382,6 +402,14 @@ void Server::shutdown(std::function<void()> on_drained) {
   auto impl = impl_;
   net::post(impl->ios.main(), [impl, on_drained = std::move(on_drained)]() mutable {
     if (impl->stopping.exchange(true)) return;
+    // Connections waiting for their next request end now; then what the
+    // kernel already queued on the listener is accepted and served (one
+    // request each): those clients sent a request nobody else will answer
+    // (a proxy in front would see a reset). Only then the listener closes.
+    // Posted in this order, each worker ends its idle connections before
+    // the queued ones start.
+    impl->close_connections(Impl::Which::idle);
+    impl->accept_queued();
     boost::system::error_code ec;
     impl->acceptor->close(ec);
     {
@@ -392,7 +420,6 @@ void Server::shutdown(std::function<void()> on_drained) {
       impl->finish_drained();
       return;
     }
-    impl->close_connections(Impl::Which::idle);
     {
       std::lock_guard lk(impl->mu);
       impl->grace_timer =

@@ -427,6 +427,26 @@ TEST(ServerLifecycle, GracefulShutdownLetsSlowRequestFinishAndExitsZero) {
   EXPECT_TRUE(idle.wait_closed(1));
 }
 
+// A proxy in front (nginx) may have sent requests that still wait in the
+// listener's queue when SIGTERM comes: they are answered, not reset.
+TEST(ServerLifecycle, RequestsQueuedOnTheListenerAtShutdownAreAnswered) {
+  Keel k;
+  ASSERT_EQ(::kill(k.pid(), SIGSTOP), 0);  // nothing is accepted meanwhile
+  std::vector<std::unique_ptr<Conn>> queued;
+  for (int i = 0; i < 20; ++i) {
+    queued.push_back(std::make_unique<Conn>(k.port()));
+    ASSERT_TRUE(queued.back()->send("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+  ASSERT_EQ(::kill(k.pid(), SIGTERM), 0);  // pending with the queued connections
+  EXPECT_EQ(k.stop(SIGCONT, 20), 0);
+  int answered = 0;
+  for (auto& c : queued) {
+    auto r = c->read_response();
+    if (r && r->status == 200) ++answered;
+  }
+  EXPECT_EQ(answered, 20);
+}
+
 TEST(ServerLifecycle, ShutdownGraceLimitsSlowRequests) {
   Keel k(Env{{"KEEL_SHUTDOWN_GRACE_S", "0.5"}});
   auto slow = std::async(std::launch::async, [port = k.port()] {
