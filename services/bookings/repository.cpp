@@ -2,6 +2,7 @@
 
 #include "services/bookings/row.hpp"
 #include "services/catalogue/sql.hpp"
+#include "services/db/errors.hpp"
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -155,6 +156,9 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
     }
     catalogue::bump_bookings_version(c, svc->slug);
     auto b = select_one(c, id, false);
+    // Galera may have aborted the transaction under us: then the row is not
+    // there, and nothing was committed.
+    if (!b) throw db::TransactionConflict("the new booking was rolled back by a conflict", 1213);
     c.commit();
     c.setAutoCommit(true);
     return *b;
