@@ -60,6 +60,10 @@ def parse_time(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
+def iso_ms(t):
+    return time.strftime("%H:%M:%S", time.gmtime(t)) + ".%03d" % (int(t * 1000) % 1000)
+
+
 def seconds_of(interval):
     """keel's interval syntax: 90s, 3m, 6h, 1d."""
     return float(interval[:-1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[interval[-1]]
@@ -338,20 +342,29 @@ class JobMonitor:
         self._finished = {}     # instance -> last_finished_at string
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread = None
+        self._threads = []
         self.polls = collections.Counter()
         self.started = time.time()
         self.sql = SqlClient(ctx.c.galera_port["g1"])
+        # The longest time between two answers about the lease: a take is
+        # missed only if it is longer than the lease interval.
+        self.last_lease_poll = None
+        self.lease_poll_gap = 0.0
 
     def start(self):
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="job-monitor")
-        self._thread.start()
+        # One thread for the lease and one per instance: an instance that
+        # does not answer (killed, restarting) holds up no other reading.
+        self._threads = [threading.Thread(target=self._lease_loop, daemon=True, name="job-monitor-lease")]
+        self._threads += [threading.Thread(target=self._instance_loop, args=(n,), daemon=True,
+                                           name="job-monitor-" + n) for n in self.ctx.c.names]
+        for t in self._threads:
+            t.start()
         return self
 
     def stop(self):
         self._stop.set()
-        if self._thread:
-            self._thread.join(10)
+        for t in self._threads:
+            t.join(10)
         self.sql.close()
 
     def _poll_lease(self):
@@ -360,41 +373,53 @@ class JobMonitor:
         try:
             due = float(v)
         except (TypeError, ValueError):
-            self.polls["lease: no answer"] += 1
+            with self._lock:
+                self.polls["lease: no answer"] += 1
             return
+        now = time.time()
         with self._lock:
+            if self.last_lease_poll:
+                self.lease_poll_gap = max(self.lease_poll_gap, now - self.last_lease_poll)
+            self.last_lease_poll = now
             if due and (not self.takes or self.takes[-1] != due):
                 self.takes.append(due)
 
-    def _loop(self):
-        c = self.ctx.c
+    def _lease_loop(self):
         while not self._stop.is_set():
             self._poll_lease()
-            for name in c.names:
-                try:
-                    r = request(c.urls[name], "GET", "/api/admin/jobs", c.admin(), timeout=3)
-                except ConnError:
-                    self.polls["no answer"] += 1
-                    continue
-                if r.status != 200:
-                    self.polls[r.status] += 1
-                    continue
-                self.polls[200] += 1
-                job = next((j for j in r.json().get("jobs", []) if j.get("name") == JOB), None)
-                if not job:
-                    continue
-                with self._lock:
-                    self.last_run_by[name] = job.get("last_run_by")
-                    s = job.get("last_started_at")
-                    if s and s != self._seen.get(name):
-                        self._seen[name] = s
-                        self.runs.append((parse_time(s), name))
-                    f = job.get("last_finished_at")
-                    if f and f != self._finished.get(name):
-                        self._finished[name] = f
-                        if job.get("last_outcome") not in ("ok", "skipped"):
-                            self.bad_outcomes.append((name, job.get("last_outcome"), job.get("last_error")))
             self._stop.wait(self.interval_s)
+
+    def _instance_loop(self, name):
+        c = self.ctx.c
+        while not self._stop.is_set():
+            self._poll_instance(c, name)
+            self._stop.wait(self.interval_s)
+
+    def _poll_instance(self, c, name):
+        try:
+            r = request(c.urls[name], "GET", "/api/admin/jobs", c.admin(), timeout=3)
+        except ConnError:
+            with self._lock:
+                self.polls["no answer"] += 1
+            return
+        with self._lock:
+            self.polls[r.status] += 1
+        if r.status != 200:
+            return
+        job = next((j for j in r.json().get("jobs", []) if j.get("name") == JOB), None)
+        if not job:
+            return
+        with self._lock:
+            self.last_run_by[name] = job.get("last_run_by")
+            s = job.get("last_started_at")
+            if s and s != self._seen.get(name):
+                self._seen[name] = s
+                self.runs.append((parse_time(s), name))
+            f = job.get("last_finished_at")
+            if f and f != self._finished.get(name):
+                self._finished[name] = f
+                if job.get("last_outcome") not in ("ok", "skipped"):
+                    self.bad_outcomes.append((name, job.get("last_outcome"), job.get("last_error")))
 
     def snapshot(self):
         with self._lock:
@@ -675,9 +700,9 @@ def drill_rolling_restart(ctx, d):
     verify_store(d, ctx)
 
 
-def pool_on(ctx, instance, port):
-    """Connections the instance's pool has on the node with this port, or
-    None when /api/health/memory does not say."""
+def pool_hosts(ctx, instance):
+    """{port: connections} of the instance's pool, from /api/health/memory's
+    db_pool.hosts, or None when it does not say."""
     try:
         r = request(ctx.c.urls[instance], "GET", "/api/health/memory", timeout=5)
     except ConnError:
@@ -687,7 +712,13 @@ def pool_on(ctx, instance, port):
     hosts = r.json().get("db_pool", {}).get("hosts")
     if hosts is None:
         return None
-    return sum(h.get("connections", 0) for h in hosts if str(h.get("host", "")).endswith(":%d" % port))
+    return {int(str(h.get("host", "")).rsplit(":", 1)[-1]): h.get("connections", 0) for h in hosts}
+
+
+def pool_on(ctx, instance, port):
+    """Connections the instance's pool has on the node with this port, or None."""
+    hosts = pool_hosts(ctx, instance)
+    return None if hosts is None else hosts.get(port, 0)
 
 
 def drill_galera_kill(ctx, d):
@@ -708,6 +739,9 @@ def drill_galera_kill(ctx, d):
         c.verb("kill", "g2")
         t["killed"] = time.monotonic()
         log("  g2 killed (%.1f s)" % (t["killed"] - t["kill"]))
+        # Half way: k2 has failed over (its pool is on the other nodes).
+        time.sleep(max(0.0, t["kill"] + 5 - time.monotonic()))
+        t["during"] = pool_hosts(ctx, "k2")
         time.sleep(max(0.0, t["kill"] + 10 - time.monotonic()))
         t["start"] = time.monotonic()
         c.verb("start", "g2")
@@ -745,6 +779,13 @@ def drill_galera_kill(ctx, d):
     d.expect(not bad_in, "failed requests in the window (other than 503): %s" % first_failures(bad_in))
     bad_out = [r for r in outside if not r.ok]
     d.expect(not bad_out, "failed requests outside the window: %s" % first_failures(bad_out))
+    during = t.get("during")
+    names = {p: n for n, p in c.galera_port.items()}
+    d.say("k2's pool 5 s after the kill: %s" % (", ".join("%s %d" % (names.get(p, p), n)
+                                                          for p, n in sorted(during.items()))
+                                                if during else during))
+    d.expect(during is not None and during.get(port, 0) == 0 and sum(during.values()) >= 1,
+             "k2 has not failed over 5 s after the kill: %s" % during)
     st = Cluster.read_status()
     g2 = next(g for g in st["galera"] if g["name"] == "g2")
     d.expect(g2.get("state") == "up" and g2.get("wsrep") == "Synced", "g2 after start: %s" % g2)
@@ -803,8 +844,10 @@ def drill_job_once_per_tick(ctx, d):
         gaps = [b - a for a, b in zip(take_times, take_times[1:])]
         close = ["%.3f s" % g for g in gaps if g < lease_gap - 0.001]
         d.expect(not close, "%s: two takes of the lease within %.1f s: %s" % (label, lease_gap, close[:5]))
-        d.expect(len(runs) <= len(take_times), "%s: %d runs reported for %d takes of the lease" %
-                 (label, len(runs), len(take_times)))
+        d.expect(len(runs) <= len(take_times), "%s: %d runs reported for %d takes of the lease (runs: %s; takes: %s;"
+                 " the lease was read at least every %.1f s)" %
+                 (label, len(runs), len(take_times), ", ".join("%s %s" % (iso_ms(t), n) for t, n in runs),
+                  ", ".join(iso_ms(t) for t in take_times), mon.lease_poll_gap))
         rgaps = [b[0] - a[0] for a, b in zip(runs, runs[1:])]
         d.say("%s: %d runs (%s), %d takes; gaps between takes min %s, between run starts min %s" %
               (label, len(runs), fmt_counts(collections.Counter(n for _, n in runs)), len(take_times),
