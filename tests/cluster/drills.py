@@ -327,15 +327,15 @@ class JobMonitor:
       down or restarting are skipped; a restart resets an instance's
       counters, so runs are told apart by their start time);
     - the lease row in the database (through g1): every take sets next_due to
-      the take's database time plus the lease interval, so each distinct
-      next_due is one take, at next_due - interval.
+      the take's database time plus the lease interval and last_run_by to the
+      taker, so each distinct row is one take, at next_due - interval.
     """
 
     def __init__(self, ctx, interval_s=0.3):
         self.ctx = ctx
         self.interval_s = interval_s
         self.runs = []          # (started_at epoch s, instance)
-        self.takes = []         # next_due epoch s, each distinct value once
+        self.takes = []         # (next_due epoch s, last_run_by), each distinct row once
         self.bad_outcomes = []  # (instance, outcome, error)
         self.last_run_by = {}   # instance -> what it reports
         self._seen = {}         # instance -> last_started_at string
@@ -368,21 +368,23 @@ class JobMonitor:
         self.sql.close()
 
     def _poll_lease(self):
-        v = self.sql.one("SELECT COALESCE((SELECT UNIX_TIMESTAMP(next_due) FROM job_leases WHERE name = '%s'), 0)"
-                         % JOB)
+        v = self.sql.one("SELECT COALESCE((SELECT CONCAT(UNIX_TIMESTAMP(next_due), ' ', IFNULL(last_run_by, '')) "
+                         "FROM job_leases WHERE name = '%s'), '0 ')" % JOB)
         try:
-            due = float(v)
-        except (TypeError, ValueError):
+            due, owner = v.split(" ", 1)
+            due = float(due)
+        except (AttributeError, ValueError):
             with self._lock:
                 self.polls["lease: no answer"] += 1
             return
         now = time.time()
         with self._lock:
+            self.polls["lease"] += 1
             if self.last_lease_poll:
                 self.lease_poll_gap = max(self.lease_poll_gap, now - self.last_lease_poll)
             self.last_lease_poll = now
-            if due and (not self.takes or self.takes[-1] != due):
-                self.takes.append(due)
+            if due and (not self.takes or self.takes[-1] != (due, owner)):
+                self.takes.append((due, owner))
 
     def _lease_loop(self):
         while not self._stop.is_set():
@@ -700,6 +702,22 @@ def drill_rolling_restart(ctx, d):
     verify_store(d, ctx)
 
 
+def log_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def read_from(path, offset):
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
 def pool_hosts(ctx, instance):
     """{port: connections} of the instance's pool, from /api/health/memory's
     db_pool.hosts, or None when it does not say."""
@@ -728,6 +746,7 @@ def drill_galera_kill(ctx, d):
     c = ctx.c
     ops = Ops(ctx, upload_sizes=(64 * 1024, 256 * 1024))
     port = c.galera_port["g2"]
+    g2_log = os.path.join(c.status.get("dir") or "", "g2", "error.log")
     t = {}
     before = pool_on(ctx, "k2", port)
     d.say("k2's pool on g2 (port %d) before the kill: %s" % (port, before))
@@ -735,6 +754,7 @@ def drill_galera_kill(ctx, d):
 
     def script(load):
         time.sleep(3)
+        t["log_from"] = log_size(g2_log)
         t["kill"] = time.monotonic()
         c.verb("kill", "g2")
         t["killed"] = time.monotonic()
@@ -789,6 +809,13 @@ def drill_galera_kill(ctx, d):
     st = Cluster.read_status()
     g2 = next(g for g in st["galera"] if g["name"] == "g2")
     d.expect(g2.get("state") == "up" and g2.get("wsrep") == "Synced", "g2 after start: %s" % g2)
+    # By IST (the writesets it missed, from a donor's gcache), not a full SST:
+    # mariabackup's SST script logs "Proceeding with SST" for a full copy.
+    since_kill = read_from(g2_log, t.get("log_from", 0))
+    ist = "IST received" in since_kill and "Proceeding with SST" not in since_kill
+    d.expect(ist, "g2 did not rejoin by IST (its error.log since the kill: %s)" %
+             ("; ".join(l for l in since_kill.splitlines() if "SST" in l or "IST" in l)[-600:] or "nothing"))
+    d.say("g2 rejoined by %s" % ("IST" if ist else "something else"))
     if "back" in t:
         d.say("g2 down %.1f s, Synced %.1f s after its start; k2 on g2 again %s" %
               (t["start"] - t["kill"], t["back"] - t["start"],
@@ -836,26 +863,41 @@ def drill_job_once_per_tick(ctx, d):
         time.sleep(0.5)
 
     def judge(runs, takes, since, label):
-        """Runs the instances report since `since` against the takes the
-        database shows: takes at least lease_gap apart, and no more runs than
-        takes (two instances running one tick would be two runs for one take)."""
+        """Runs the instances report since `since` against the takes of the
+        lease the database shows: takes at least lease_gap apart, and each run
+        the run of a take of its own by the same instance (a take precedes its
+        run by the commit, which stalls for seconds while Galera evicts a dead
+        node). A run without one is a run the lease did not grant: two runs in
+        one tick."""
         runs = [r for r in runs if r[0] >= since]
-        take_times = [t - lease_gap for t in takes if t - lease_gap >= since - 0.5]
-        gaps = [b - a for a, b in zip(take_times, take_times[1:])]
-        close = ["%.3f s" % g for g in gaps if g < lease_gap - 0.001]
+        takes = [(t - lease_gap, who) for t, who in takes if t - lease_gap >= since - 15]
+        gaps = [b[0] - a[0] for a, b in zip(takes, takes[1:])]
+        close = ["%s %s, %s %s" % (iso_ms(a[0]), a[1], iso_ms(b[0]), b[1])
+                 for a, b in zip(takes, takes[1:]) if b[0] - a[0] < lease_gap - 0.001]
         d.expect(not close, "%s: two takes of the lease within %.1f s: %s" % (label, lease_gap, close[:5]))
-        d.expect(len(runs) <= len(take_times), "%s: %d runs reported for %d takes of the lease (runs: %s; takes: %s;"
-                 " the lease was read at least every %.1f s)" %
-                 (label, len(runs), len(take_times), ", ".join("%s %s" % (iso_ms(t), n) for t, n in runs),
-                  ", ".join(iso_ms(t) for t in take_times), mon.lease_poll_gap))
+        used = set()
+        unmatched = []
+        for start, who in runs:
+            cands = [i for i, (t, o) in enumerate(takes) if o == who and i not in used and t <= start + 0.05
+                     and start - t <= 15]
+            if cands:
+                used.add(cands[-1])
+            else:
+                unmatched.append("%s %s" % (iso_ms(start), who))
+        d.expect(not unmatched, "%s: runs without a take of the lease by their instance: %s (takes: %s; the lease "
+                 "was read at least every %.1f s)" % (label, unmatched, ", ".join("%s %s" % (iso_ms(t), o)
+                                                                                  for t, o in takes),
+                                                       mon.lease_poll_gap))
         rgaps = [b[0] - a[0] for a, b in zip(runs, runs[1:])]
         d.say("%s: %d runs (%s), %d takes; gaps between takes min %s, between run starts min %s" %
-              (label, len(runs), fmt_counts(collections.Counter(n for _, n in runs)), len(take_times),
+              (label, len(runs), fmt_counts(collections.Counter(n for _, n in runs)),
+               len([t for t in takes if t[0] >= since]),
                "%.2f s" % min(gaps) if gaps else "-", "%.2f s" % min(rgaps) if rgaps else "-"))
-        return runs, take_times
+        return runs, takes
 
     runs, takes, bad, last_by = mon.snapshot()
     since = mon.started + 1
+    d.expect(takes, "the lease row was never read (job_leases with last_run_by; polls: %s)" % fmt_counts(mon.polls))
     runs_in, takes_in = judge(runs, takes, since, "so far")
     span = time.time() - since
     d.expect(len(runs_in) >= span / every / 2, "only %d runs in %.0f s (every %gs)" % (len(runs_in), span, every))
