@@ -2,6 +2,7 @@
 
 #include "services/bookings/row.hpp"
 #include "services/catalogue/sql.hpp"
+#include "services/db/connection.hpp"
 #include "services/db/errors.hpp"
 
 #include <cppconn/prepared_statement.h>
@@ -159,7 +160,7 @@ boost::asio::awaitable<Booking> Repository::create(NewBooking nb, std::string to
     // Galera may have aborted the transaction under us: then the row is not
     // there, and nothing was committed.
     if (!b) throw db::TransactionConflict("the new booking was rolled back by a conflict", 1213);
-    c.commit();
+    db::commit(c);
     c.setAutoCommit(true);
     return *b;
   };
@@ -192,7 +193,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::reschedule(std::int64
     up->executeUpdate();
     catalogue::bump_bookings_version(c, svc->slug);
     auto after = select_one(c, id, false);
-    c.commit();
+    db::commit(c);
     c.setAutoCommit(true);
     return after;
   };
@@ -248,7 +249,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::set_status(std::int64
     up->executeUpdate();
     if (in_catalogue) catalogue::bump_bookings_version(c, *slug);
     auto after = select_one(c, id, false);
-    c.commit();
+    db::commit(c);
     c.setAutoCommit(true);
     return after;
   };

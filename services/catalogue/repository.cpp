@@ -3,6 +3,7 @@
 #include "services/catalogue/json_parts.hpp"
 #include "services/catalogue/slug.hpp"
 #include "services/catalogue/sql.hpp"
+#include "services/db/connection.hpp"
 
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -43,7 +44,7 @@ int bind_fields(sql::PreparedStatement& ps, const Service& s) {
 
 void finish(sql::Connection& c, bool commit) {
   if (commit)
-    c.commit();
+    db::commit(c);
   else
     c.rollback();
   c.setAutoCommit(true);

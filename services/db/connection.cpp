@@ -56,6 +56,11 @@ std::int64_t prepare_session(sql::Connection& conn) {
   return started;
 }
 
+void commit(sql::Connection& conn) {
+  std::unique_ptr<sql::Statement> st(conn.createStatement());
+  st->execute("COMMIT");
+}
+
 OpenedConnection open_first_available(const DbUrl& url, const ConnectOptions& options, std::size_t before) {
   const auto hosts = url.hosts();
   std::string errors;

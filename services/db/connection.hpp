@@ -51,4 +51,11 @@ std::unique_ptr<sql::Connection> open_connection(const DbUrl& url, const Connect
 // ready (wsrep_ready OFF).
 std::int64_t prepare_session(sql::Connection& conn);
 
+// Commits the open transaction and throws when the server refuses it. Use
+// this, never sql::Connection::commit(): Connector/C++ 1.1 drops COMMIT's
+// result, so a Galera certification failure at commit (1213: the writeset
+// lost to another node's) would pass silently as a success while nothing was
+// written. Run as a statement, the failure throws and transact() retries.
+void commit(sql::Connection& conn);
+
 }  // namespace keel::db

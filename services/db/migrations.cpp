@@ -2,6 +2,7 @@
 
 #include "http/random_id.hpp"
 #include "services/crypto/sha256.hpp"
+#include "services/db/connection.hpp"
 #include "services/db/errors.hpp"
 #include "services/db/migration_plan.hpp"
 
@@ -192,7 +193,7 @@ std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<
     ins->setString(1, name);
     ins->setString(2, sha256_hex(m->sql));
     ins->executeUpdate();
-    if (!conn.getAutoCommit()) conn.commit();
+    if (!conn.getAutoCommit()) commit(conn);
     done.push_back(name);
     cluster_lock.renew();
   }

@@ -1,6 +1,7 @@
 #include "services/reports/repository.hpp"
 
 #include "services/bookings/row.hpp"
+#include "services/db/connection.hpp"
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -171,7 +172,7 @@ boost::asio::awaitable<std::int64_t> Repository::insert(NewReport r) {
       ps->setInt64(2, id);
       ps->executeUpdate();
     }
-    c.commit();
+    db::commit(c);
     c.setAutoCommit(true);
     return id;
   };

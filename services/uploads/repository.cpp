@@ -1,6 +1,7 @@
 #include "services/uploads/repository.hpp"
 
 #include "services/bookings/model.hpp"
+#include "services/db/connection.hpp"
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -71,7 +72,7 @@ boost::asio::awaitable<std::optional<Upload>> Repository::remove(std::string id)
       ps->setString(1, id);
       ps->executeUpdate();
     }
-    c.commit();
+    db::commit(c);
     c.setAutoCommit(true);
     return u;
   };

@@ -212,6 +212,6 @@ TEST_F(MigrationsTest, SchemaEnforcesItsRules) {
   c->setAutoCommit(false);
   EXPECT_EQ(query_string(*c, "SELECT service FROM booking_service_locks WHERE service = 'massage' FOR UPDATE"),
             "massage");
-  c->commit();
+  commit(*c);
   c->setAutoCommit(true);
 }

@@ -303,13 +303,34 @@ TEST_F(PoolTest, ReturnedConnectionIsRolledBack) {
     co_await pool.run([](sql::Connection& c) {
       c.setAutoCommit(false);
       exec(c, "INSERT INTO t VALUES (4)");
-      c.commit();
+      commit(c);
     });
     const auto kept = co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT COUNT(*) FROM t"); });
     EXPECT_EQ(kept, 1);
   });
   EXPECT_EQ(pool.stats().open, 1u);  // the same connection throughout
   EXPECT_EQ(pool.stats().reconnects_total, 0u);
+}
+
+// db::commit() reports a COMMIT the server did not perform (here: the
+// session was killed first; on Galera: certification failed), which the
+// driver's own commit() drops silently. Nothing of the transaction stays.
+TEST_F(PoolTest, CommitThrowsWhenTheServerDidNotCommit) {
+  auto c = connect(url_);
+  exec(*c, "CREATE TABLE t (x INT) ENGINE=InnoDB");
+  c->setAutoCommit(false);
+  exec(*c, "INSERT INTO t VALUES (1)");
+  commit(*c);  // a commit that succeeds stays
+  exec(*c, "INSERT INTO t VALUES (2)");
+  auto admin = connect(admin_);
+  exec(*admin, "KILL CONNECTION " + std::to_string(connection_id(*c)));
+  int code = 0;
+  try {
+    commit(*c);
+  } catch (const sql::SQLException& e) { code = e.getErrorCode(); }
+  EXPECT_TRUE(is_connection_lost(code)) << "errno " << code;
+  auto check = connect(url_);
+  EXPECT_EQ(query_int(*check, "SELECT COUNT(*) FROM t"), 1);
 }
 
 TEST_F(PoolTest, OldConnectionsAreRecycled) {
