@@ -26,6 +26,8 @@ TickAction decide_tick(const TickState& s) {
 
 Clock::duration renew_every(Clock::duration timeout) { return timeout / 3; }
 
+bool lease_granted_in_time(Clock::duration took, Clock::duration hold) { return took < renew_every(hold); }
+
 RunClock start_run(Clock::time_point started, Clock::duration timeout) {
   return RunClock{started + timeout, started + renew_every(timeout), std::nullopt};
 }

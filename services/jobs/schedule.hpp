@@ -23,6 +23,14 @@ Clock::time_point next_due(Clock::time_point now, std::chrono::seconds every, do
 // row due, while other instances' ticks within the interval lose.
 Clock::duration lease_next_due_in(std::chrono::seconds every);
 
+// Whether a lease take that answered `took` after it was sent may still be
+// used: the lease began no earlier than the take was sent, so at least
+// hold - took of it is left, and the run's first renewal comes a third of the
+// hold in. A take answered later than that (its commit stalled for seconds,
+// as while Galera evicts a dead node) may hold a lease that has already run
+// out and gone to another instance: the tick is given up instead.
+bool lease_granted_in_time(Clock::duration took, Clock::duration hold);
+
 struct TickState {
   bool enabled = true;
   bool paused = false;

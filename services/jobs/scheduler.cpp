@@ -174,7 +174,17 @@ std::optional<Status> Scheduler::resume(const std::string& name) {
 asio::awaitable<bool> Scheduler::take(Job& j, bool due_only) {
   const auto hold = std::chrono::duration_cast<milliseconds>(j.def.timeout);
   const auto next_in = std::chrono::duration_cast<milliseconds>(lease_next_due_in(j.def.every));
-  co_return co_await leases_.take(j.name, owner_, hold, next_in, due_only);
+  const Clock::time_point sent = Clock::now();
+  if (!co_await leases_.take(j.name, owner_, hold, next_in, due_only)) co_return false;
+  const auto took = Clock::now() - sent;
+  if (lease_granted_in_time(took, j.def.timeout)) co_return true;
+  spdlog::warn("job {}: the lease was granted {} ms after it was asked for (hold {} ms): this run is given up",
+               j.name, std::chrono::duration_cast<milliseconds>(took).count(), hold.count());
+  try {
+    co_await leases_.release(j.name, owner_);  // only if still ours
+  } catch (const std::exception&) {
+  }
+  co_return false;
 }
 
 asio::awaitable<RunNow> Scheduler::run_now(std::string name) {

@@ -69,6 +69,20 @@ TEST(JobSchedule, LeaseNextDueIsNeverAfterTheWinnersOwnNextTick) {
   }
 }
 
+TEST(JobSchedule, ALeaseGrantedLateIsNotUsed) {
+  struct Case {
+    Clock::duration took, hold;
+    bool used;
+  } cases[] = {
+      {0ms, 30s, true},     {9999ms, 30s, true}, {10s, 30s, false}, {31s, 30s, false},
+      {1999ms, 6s, true},   {2s, 6s, false},     {0ms, 1s, true},   {334ms, 1s, false},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(lease_granted_in_time(c.took, c.hold), c.used)
+        << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count() << " ms of "
+        << std::chrono::duration_cast<std::chrono::milliseconds>(c.hold).count() << " ms";
+}
+
 TEST(JobSchedule, TickDecisions) {
   struct Case {
     TickState s;
