@@ -105,13 +105,22 @@ class ClusterMigrationLock {
     }
   }
   ~ClusterMigrationLock() {
-    try {
-      std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
-          "UPDATE schema_migrations_lock SET owner = NULL, until = NULL WHERE id = 1 AND owner = ?"));
-      ps->setString(1, owner_);
-      ps->executeUpdate();
-    } catch (...) {
-      // It lapses after kHoldSeconds.
+    // A release that loses certification to another node's attempt to take
+    // the lock is tried again: left held, the lock would lapse only after
+    // kHoldSeconds, and instances starting meanwhile would give up.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      try {
+        std::unique_ptr<sql::PreparedStatement> ps(conn_.prepareStatement(
+            "UPDATE schema_migrations_lock SET owner = NULL, until = NULL WHERE id = 1 AND owner = ?"));
+        ps->setString(1, owner_);
+        ps->executeUpdate();
+        return;
+      } catch (const sql::SQLException& e) {
+        if (!is_conflict(e.getErrorCode())) return;  // it lapses after kHoldSeconds
+      } catch (...) {
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   ClusterMigrationLock(const ClusterMigrationLock&) = delete;
@@ -163,6 +172,11 @@ std::vector<std::string> pending(sql::Connection& conn, const std::vector<Embedd
 std::vector<std::string> apply_pending(sql::Connection& conn, const std::vector<EmbeddedMigration>& migrations,
                                        int lock_timeout_s) {
   current_database(conn);
+  // The common case, an instance starting on a current schema, takes no
+  // lock: instances started together (a rolling restart, a cluster coming
+  // up) do not queue behind each other. What is pending is planned again
+  // under the locks.
+  if (table_exists(conn) && plan_migrations(read_applied(conn), migrations).empty()) return {};
   MigrationLock lock(conn, lock_timeout_s);
   ClusterMigrationLock cluster_lock(conn, lock_timeout_s);
   {

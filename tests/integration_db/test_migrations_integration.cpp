@@ -137,7 +137,8 @@ TEST_F(MigrationsTest, TheLockRowIsWaitedForAndLapses) {
   auto c = connect(url_);
   apply_pending(*c, {{"0001_a.sql", "CREATE TABLE a (x INT);"}});
   exec(*c, "UPDATE schema_migrations_lock SET owner = 'other-node', until = NOW(3) + INTERVAL 60 SECOND WHERE id = 1");
-  const std::string msg = error_of([&] { apply_pending(*c, embedded_migrations(), 1); });
+  const std::string msg = error_of(
+      [&] { apply_pending(*c, {{"0001_a.sql", "CREATE TABLE a (x INT);"}, {"0002_b.sql", "CREATE TABLE b (x INT);"}}, 1); });
   EXPECT_NE(msg.find("another process is applying migrations"), std::string::npos) << msg;
   EXPECT_EQ(query_string(*c, "SELECT owner FROM schema_migrations_lock WHERE id = 1"), "other-node");
 
@@ -145,6 +146,22 @@ TEST_F(MigrationsTest, TheLockRowIsWaitedForAndLapses) {
   EXPECT_EQ(apply_pending(*c, {{"0001_a.sql", "CREATE TABLE a (x INT);"}, {"0002_b.sql", "CREATE TABLE b (x INT);"}}),
             std::vector<std::string>{"0002_b.sql"});
   EXPECT_EQ(query_int(*c, "SELECT COUNT(*) FROM schema_migrations_lock WHERE owner IS NULL"), 1) << "released";
+}
+
+// Instances starting on a current schema do not queue behind a migrator (or
+// each other): with nothing pending no lock is taken.
+TEST_F(MigrationsTest, ACurrentSchemaNeedsNoLock) {
+  auto c = connect(url_);
+  const std::vector<EmbeddedMigration> v = {{"0001_a.sql", "CREATE TABLE a (x INT);"}};
+  apply_pending(*c, v);
+  auto holder = connect(url_);
+  EXPECT_EQ(query_int(*holder, "SELECT GET_LOCK(LEFT(CONCAT('keel_migrations:', DATABASE()), 64), 0)"), 1);
+  exec(*holder, "UPDATE schema_migrations_lock SET owner = 'other-node', until = NOW(3) + INTERVAL 60 SECOND");
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(apply_pending(*c, v, 1).empty());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+  const std::string msg = error_of([&] { apply_pending(*c, {v[0], {"0002_b.sql", "CREATE TABLE b (x INT);"}}, 1); });
+  EXPECT_NE(msg.find("another process is applying migrations"), std::string::npos) << "pending work waits: " << msg;
 }
 
 TEST_F(MigrationsTest, ConcurrentMigratorsApplyEachMigrationOnce) {
