@@ -125,6 +125,7 @@ int run_server(const Config& cfg) {
   pc.max_overflow = cfg.db_max_overflow;
   pc.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(cfg.db_pool_timeout_s * 1000));
   pc.recycle = std::chrono::seconds(cfg.db_pool_recycle_s);
+  pc.alive_bypass = std::chrono::milliseconds(cfg.db_pool_alive_bypass_ms);
   ctx.db = std::make_unique<db::Pool>(pc, ctx.blocking);
   ctx.bookings = std::make_unique<bookings::Repository>(*ctx.db);
   ctx.catalogue = std::make_unique<catalogue::Repository>(*ctx.db);

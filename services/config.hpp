@@ -20,6 +20,7 @@ struct Config {
   unsigned db_max_overflow = 2;
   double db_pool_timeout_s = 30;
   unsigned db_pool_recycle_s = 3600;
+  unsigned db_pool_alive_bypass_ms = 500;
   std::string admin_api_key;  // empty: admin routes answer 503
   std::uint64_t max_body_bytes = 15ull << 20;
   std::uint64_t max_upload_bytes = 512ull << 20;

@@ -55,7 +55,7 @@ boost::asio::awaitable<std::vector<KeyRow>> Repository::list() {
     while (rs->next()) out.push_back(row_of(*rs));
     return out;
   };
-  co_return co_await pool_.run(job);
+  co_return co_await pool_.read(job);
 }
 
 boost::asio::awaitable<RevokeResult> Repository::revoke(std::int64_t id) {
@@ -69,7 +69,7 @@ boost::asio::awaitable<RevokeResult> Repository::revoke(std::int64_t id) {
     std::unique_ptr<sql::ResultSet> rs(sel->executeQuery());
     return rs->next() ? RevokeResult::already_revoked : RevokeResult::not_found;
   };
-  co_return co_await pool_.run(job);
+  co_return co_await pool_.transact(job);
 }
 
 boost::asio::awaitable<std::vector<StoredKey>> Repository::active() {
@@ -88,7 +88,7 @@ boost::asio::awaitable<std::vector<StoredKey>> Repository::active() {
     }
     return out;
   };
-  co_return co_await pool_.run(job);
+  co_return co_await pool_.read(job);
 }
 
 }  // namespace keel::api_keys

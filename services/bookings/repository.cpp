@@ -202,7 +202,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::reschedule(std::int64
 
 boost::asio::awaitable<std::optional<Booking>> Repository::get(std::int64_t id) {
   auto job = [id](sql::Connection& c) { return select_one(c, id, false); };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Booking>> Repository::get_with_token(std::int64_t id, std::string hash) {
@@ -215,7 +215,7 @@ boost::asio::awaitable<std::optional<Booking>> Repository::get_with_token(std::i
     if (!rs->next()) return std::nullopt;
     return read_row(*rs);
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<std::int64_t>> Repository::id_for_token(std::string hash) {
@@ -227,7 +227,7 @@ boost::asio::awaitable<std::optional<std::int64_t>> Repository::id_for_token(std
     if (!rs->next()) return std::nullopt;
     return rs->getInt64(1);
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Booking>> Repository::set_status(std::int64_t id, std::string to) {
@@ -276,7 +276,7 @@ boost::asio::awaitable<Page> Repository::list(ListFilter f) {
     while (rs->next()) page.items.push_back(read_row(*rs));
     return page;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::vector<Booking>> Repository::batch_after(ListFilter f, std::optional<Cursor> after,
@@ -301,7 +301,7 @@ boost::asio::awaitable<std::vector<Booking>> Repository::batch_after(ListFilter 
     while (rs->next()) out.push_back(read_row(*rs));
     return out;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Repository::AvailabilityInputs>> Repository::availability_inputs(
@@ -336,7 +336,7 @@ boost::asio::awaitable<std::optional<Repository::AvailabilityInputs>> Repository
     }
     return in;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 }  // namespace keel::bookings

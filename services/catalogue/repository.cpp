@@ -62,13 +62,13 @@ boost::asio::awaitable<std::vector<Service>> Repository::list(bool include_inact
     while (rs->next()) out.push_back(read_service(*rs));
     return out;
   };
-  co_return co_await pool_.run(job);
+  co_return co_await pool_.read(job);
 }
 
 boost::asio::awaitable<std::optional<Service>> Repository::get(std::string slug) {
   if (!valid_slug(slug)) co_return std::nullopt;
   auto job = [slug = std::move(slug)](sql::Connection& c) { return select_where(c, "slug = ?", slug); };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Service>> Repository::find_for_booking(std::string name) {
@@ -77,7 +77,7 @@ boost::asio::awaitable<std::optional<Service>> Repository::find_for_booking(std:
       if (auto s = select_where(c, "slug = ?", name)) return s;
     return select_where(c, "legacy_name = ?", name);
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<Service> Repository::create(Service s) {
@@ -94,7 +94,7 @@ boost::asio::awaitable<Service> Repository::create(Service s) {
     }
     return *select_where(c, "slug = ?", s.slug);
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Service>> Repository::replace(std::string slug, Service s) {

@@ -58,7 +58,13 @@ std::int64_t prepare_session(sql::Connection& conn) {
 
 void commit(sql::Connection& conn) {
   std::unique_ptr<sql::Statement> st(conn.createStatement());
-  st->execute("COMMIT");
+  try {
+    st->execute("COMMIT");
+  } catch (const sql::SQLException& e) {
+    if (!is_unavailable(e.getErrorCode())) throw;
+    throw CommitOutcomeUnknown(std::string("connection lost at COMMIT, outcome unknown: ") + e.what(),
+                               e.getErrorCode());
+  }
 }
 
 OpenedConnection open_first_available(const DbUrl& url, const ConnectOptions& options, std::size_t before) {

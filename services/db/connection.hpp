@@ -56,6 +56,7 @@ std::int64_t prepare_session(sql::Connection& conn);
 // result, so a Galera certification failure at commit (1213: the writeset
 // lost to another node's) would pass silently as a success while nothing was
 // written. Run as a statement, the failure throws and transact() retries.
+// A connection lost at COMMIT throws CommitOutcomeUnknown (never retried).
 void commit(sql::Connection& conn);
 
 }  // namespace keel::db

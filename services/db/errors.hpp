@@ -21,6 +21,12 @@ struct DbUnavailable : std::runtime_error {
   int driver_code;  // the driver's error code when a statement failed; 0 otherwise
 };
 
+// The connection was lost while COMMIT was on its way, so whether the
+// transaction committed is unknown: it is not run again (503).
+struct CommitOutcomeUnknown : DbUnavailable {
+  using DbUnavailable::DbUnavailable;
+};
+
 // A transaction lost a conflict and was rolled back, so nothing of it was
 // committed: a deadlock or, on Galera, a failed certification (1213), or a
 // lock wait timeout (1205). Pool::transact() runs it again; what still

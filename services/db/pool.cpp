@@ -34,7 +34,7 @@ Pool::Pool(PoolConfig config, keel::BlockingPool& blocking, ConnectOptions conne
     : config_(std::move(config)),
       connect_(connect),
       blocking_(blocking),
-      policy_(config_.pool_size, config_.max_overflow, config_.recycle),
+      policy_(config_.pool_size, config_.max_overflow, config_.recycle, config_.alive_bypass),
       hosts_(config_.url.hosts()),
       open_on_host_(new std::atomic<std::size_t>[hosts_.size()]) {
   for (std::size_t i = 0; i < hosts_.size(); ++i) open_on_host_[i] = 0;
@@ -316,6 +316,9 @@ sql::Connection& Pool::Lease::prepare() {
           revive();
           pool_->note_reconnect();
           break;
+        case Staleness::recent:
+          if (grant_.pooled->meta.host > 0) prefer_earlier_host();
+          break;
         case Staleness::fresh:
           if (grant_.pooled->meta.host > 0) prefer_earlier_host();
           if (!alive(*grant_.pooled->conn)) {
@@ -340,7 +343,9 @@ void Pool::Lease::finish(std::exception_ptr error) noexcept {
   if (!discard && error) {
     try {
       std::rethrow_exception(error);
-    } catch (const sql::SQLException& e) { discard = is_connection_lost(e.getErrorCode()); } catch (...) {
+    } catch (const sql::SQLException& e) { discard = is_connection_lost(e.getErrorCode()); } catch (const DbUnavailable&) {
+      discard = true;  // db::commit's CommitOutcomeUnknown
+    } catch (...) {
     }
   }
   if (!discard) {
@@ -349,6 +354,7 @@ void Pool::Lease::finish(std::exception_ptr error) noexcept {
       sql::Connection& c = *grant_.pooled->conn;
       c.rollback();
       if (!c.getAutoCommit()) c.setAutoCommit(true);
+      grant_.pooled->meta.last_ok = PoolClock::now();  // the rollback was a round trip
     } catch (...) { discard = true; }
   }
   if (discard) {

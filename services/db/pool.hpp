@@ -67,6 +67,11 @@ struct PoolConfig {
   std::size_t max_overflow = 2;              // more opened on demand, closed on return
   std::chrono::milliseconds timeout{30000};  // wait for a free connection
   std::chrono::seconds recycle{3600};        // reopen connections older than this (<= 0: never)
+  // No pre-ping for a connection whose last round trip succeeded less than
+  // this ago (0: ping at every checkout). A connection that died within the
+  // window fails its first statement instead: read() then runs fn again on
+  // a fresh one; run() and transact() report it (503).
+  std::chrono::milliseconds alive_bypass{500};
 };
 
 struct HostStats {
@@ -110,14 +115,24 @@ class Pool {
   auto run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
 
   // run(fn) for an fn that is one transaction: it begins it (setAutoCommit
-  // (false)) and commits it last, or leaves it to be rolled back. When it
-  // fails with a TransactionConflict, nothing of it was committed, so it
-  // runs again on a fresh checkout after a jittered pause (5-30 ms, then
-  // 10-60, 20-120), at most kConflictRetries times; then the conflict is
-  // thrown (503 database busy). fn must have no effect outside the database.
+  // (false)) and commits it last with db::commit(), or leaves it to be
+  // rolled back (or it is one autocommit statement that is safe to repeat).
+  // When it fails with a TransactionConflict, nothing of it was committed,
+  // so it runs again on a fresh checkout after a jittered pause (5-30 ms,
+  // then 10-60, 20-120), at most kConflictRetries times; then the conflict
+  // is thrown (503 database busy). When its connection is lost before
+  // COMMIT (the server rolls the transaction back), it runs once more at
+  // once on a fresh connection; lost at COMMIT, it is not run again
+  // (CommitOutcomeUnknown). fn must have no effect outside the database.
   static constexpr int kConflictRetries = 3;
   template <class F>
   auto transact(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
+
+  // run(fn) for an fn that only reads, so running it twice is harmless: when
+  // the connection turns out lost under it (it died while idle, within the
+  // alive_bypass window), fn runs once more on a fresh connection.
+  template <class F>
+  auto read(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>>;
 
   // A round trip through a pooled connection (SELECT 1): returns when the
   // database answered, throws what run() throws when it did not.
@@ -234,14 +249,31 @@ auto Pool::run(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Con
 }
 
 template <class F>
+auto Pool::read(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>> {
+  try {
+    co_return co_await run(std::ref(fn));
+  } catch (const DbUnavailable& e) {
+    if (!is_connection_lost(e.driver_code)) throw;
+  }
+  co_return co_await run(std::ref(fn));
+}
+
+template <class F>
 auto Pool::transact(F fn) -> boost::asio::awaitable<std::invoke_result_t<F&, sql::Connection&>> {
-  for (int attempt = 0;; ++attempt) {
+  bool rerun_after_loss = true;
+  for (int attempt = 0;;) {
     try {
       co_return co_await run(std::ref(fn));
+    } catch (const CommitOutcomeUnknown&) {
+      throw;
+    } catch (const DbUnavailable& e) {
+      if (!is_connection_lost(e.driver_code) || !rerun_after_loss) throw;
+      rerun_after_loss = false;
+      continue;
     } catch (const TransactionConflict&) {
       if (attempt == kConflictRetries) throw;
     }
-    co_await conflict_pause(attempt);
+    co_await conflict_pause(attempt++);
   }
 }
 

@@ -14,7 +14,10 @@
 // - a connection is stale when it is older than `recycle`, or was opened
 //   before the most recent server restart the pool has seen (the server's
 //   start time, read at every connect, moved forward). recycle <= 0 turns
-//   age-based recycling off.
+//   age-based recycling off;
+// - a connection that finished a round trip less than `alive_bypass` ago is
+//   used without a pre-ping (HikariCP's aliveBypassWindowMs): the ping would
+//   cost a round trip per checkout to learn what the last one just showed.
 //
 // Conn is the connection payload (std::unique_ptr<sql::Connection> in Pool,
 // anything movable in tests).
@@ -40,10 +43,12 @@ struct ConnMeta {
   PoolClock::time_point opened_at{};   // when this session was established
   std::int64_t server_started_at = 0;  // unix seconds; 0 = unknown
   std::size_t host = 0;                // which of the URL's hosts (0: the preferred one)
+  PoolClock::time_point last_ok{};     // when a round trip on it last succeeded
 };
 
 enum class Staleness {
   fresh,           // pre-ping, then use
+  recent,          // a round trip succeeded within alive_bypass: use without a pre-ping
   recycle,         // older than `recycle`: close and open a new one
   server_restart,  // opened before a server restart: reconnect without pinging
 };
@@ -71,8 +76,9 @@ struct PolicyStats {
 template <class Conn>
 class PoolPolicy {
  public:
-  PoolPolicy(std::size_t pool_size, std::size_t max_overflow, std::chrono::seconds recycle)
-      : size_(pool_size), max_overflow_(max_overflow), recycle_(recycle) {}
+  PoolPolicy(std::size_t pool_size, std::size_t max_overflow, std::chrono::seconds recycle,
+             std::chrono::milliseconds alive_bypass = std::chrono::milliseconds(0))
+      : size_(pool_size), max_overflow_(max_overflow), recycle_(recycle), alive_bypass_(alive_bypass) {}
 
   // A slot now, or nullopt: the caller enqueue()s and waits.
   std::optional<Grant<Conn>> try_checkout(PoolClock::time_point now) {
@@ -149,6 +155,8 @@ class PoolPolicy {
         m.server_started_at + kServerStartJitterSeconds < known_server_start_)
       return Staleness::server_restart;
     if (recycle_.count() > 0 && now - m.opened_at >= recycle_) return Staleness::recycle;
+    if (alive_bypass_.count() > 0 && m.last_ok != PoolClock::time_point{} && now - m.last_ok < alive_bypass_)
+      return Staleness::recent;
     return Staleness::fresh;
   }
 
@@ -216,6 +224,7 @@ class PoolPolicy {
 
   std::size_t size_, max_overflow_;
   std::chrono::seconds recycle_;
+  std::chrono::milliseconds alive_bypass_;
   std::deque<Pooled<Conn>> idle_;
   std::deque<WaiterId> waiters_;
   WaiterId next_waiter_ = 1;

@@ -124,7 +124,7 @@ boost::asio::awaitable<void> Repository::complete(Sha256Digest lookup, RunId run
       purge->executeUpdate();
     } catch (const sql::SQLException&) {}
   };
-  co_await pool_.run(std::move(job));
+  co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<void> Repository::abandon(Sha256Digest lookup, RunId run) {
@@ -135,7 +135,7 @@ boost::asio::awaitable<void> Repository::abandon(Sha256Digest lookup, RunId run)
     ps->setString(2, run);
     ps->executeUpdate();
   };
-  co_await pool_.run(std::move(job));
+  co_await pool_.transact(std::move(job));
 }
 
 }  // namespace keel::idempotency

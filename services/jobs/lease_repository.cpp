@@ -47,7 +47,7 @@ boost::asio::awaitable<bool> LeaseRepository::renew(std::string name, std::strin
     up->setString(3, owner);
     return up->executeUpdate() == 1;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<void> LeaseRepository::release(std::string name, std::string owner) {
@@ -58,7 +58,7 @@ boost::asio::awaitable<void> LeaseRepository::release(std::string name, std::str
     up->setString(2, owner);
     up->executeUpdate();
   };
-  co_await pool_.run(std::move(job));
+  co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::map<std::string, LeaseView>> LeaseRepository::holders() {
@@ -74,7 +74,7 @@ boost::asio::awaitable<std::map<std::string, LeaseView>> LeaseRepository::holder
     }
     return out;
   };
-  co_return co_await pool_.run(job);
+  co_return co_await pool_.read(job);
 }
 
 }  // namespace keel::jobs

@@ -69,7 +69,7 @@ boost::asio::awaitable<std::optional<std::int64_t>> Repository::last_period_to()
     if (!rs->next()) return std::nullopt;
     return bookings::from_sql_datetime(std::string(rs->getString(1)));
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<Summary> Repository::summarize(std::int64_t from, std::int64_t to) {
@@ -94,7 +94,7 @@ boost::asio::awaitable<Summary> Repository::summarize(std::int64_t from, std::in
     s.upcoming = day_counts(c, " AND status <> 'cancelled'", to, today + kUpcomingDays * kDay);
     return s;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::size_t> Repository::page(std::int64_t from, std::int64_t to, std::int64_t after,
@@ -176,7 +176,7 @@ boost::asio::awaitable<std::int64_t> Repository::insert(NewReport r) {
     c.setAutoCommit(true);
     return id;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::uint64_t> Repository::prune(unsigned keep) {
@@ -191,7 +191,7 @@ boost::asio::awaitable<std::uint64_t> Repository::prune(unsigned keep) {
     del->setInt64(1, oldest_kept);
     return static_cast<std::uint64_t>(del->executeUpdate());
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<ReportPage> Repository::list(int limit, std::int64_t offset) {
@@ -211,7 +211,7 @@ boost::asio::awaitable<ReportPage> Repository::list(int limit, std::int64_t offs
     while (rs->next()) page.items.push_back(read_report(*rs));
     return page;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Report>> Repository::get(std::int64_t id) {
@@ -222,7 +222,7 @@ boost::asio::awaitable<std::optional<Report>> Repository::get(std::int64_t id) {
     if (!rs->next()) return std::nullopt;
     return read_report(*rs);
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<std::string>> Repository::chunk(std::int64_t id, std::uint64_t offset,
@@ -236,7 +236,7 @@ boost::asio::awaitable<std::optional<std::string>> Repository::chunk(std::int64_
     if (!rs->next()) return std::nullopt;
     return std::string(rs->getString(1));
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<bool> Repository::remove(std::int64_t id) {
@@ -245,7 +245,7 @@ boost::asio::awaitable<bool> Repository::remove(std::int64_t id) {
     ps->setInt64(1, id);
     return ps->executeUpdate() > 0;
   };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.transact(std::move(job));
 }
 
 }  // namespace keel::reports

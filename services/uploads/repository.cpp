@@ -55,12 +55,12 @@ boost::asio::awaitable<void> Repository::insert(Upload u) {
       ps->setString(8, u.metadata_json);
     ps->executeUpdate();
   };
-  co_await pool_.run(std::move(job));
+  co_await pool_.transact(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Upload>> Repository::get(std::string id) {
   auto job = [id = std::move(id)](sql::Connection& c) { return select_one(c, id, false); };
-  co_return co_await pool_.run(std::move(job));
+  co_return co_await pool_.read(std::move(job));
 }
 
 boost::asio::awaitable<std::optional<Upload>> Repository::remove(std::string id) {

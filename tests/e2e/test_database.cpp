@@ -97,21 +97,37 @@ TEST(Database, PoolKeepsTwoOpensTwoMoreAndTimesOutTheFifth) {
   EXPECT_EQ(out, "2\n");
 }
 
+// Connections killed while idle: with the pre-ping on every checkout they are
+// reconnected before use; within the alive-bypass window (the default,
+// 500 ms) the first statement meets the dead connection and reads and
+// transactions run again on a fresh one. Either way no request fails.
 TEST(Database, KilledConnectionIsReplacedBeforeTheNextRequest) {
-  TestDatabase db;
-  Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}});
-  ASSERT_EQ(create(k.port(), db.url, "2032-02-01T10:00:00Z"), 201);
-  auto [rc, ids] = db.sql(
-      "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
-  ASSERT_EQ(rc, 0);
-  std::string list = ids.substr(0, ids.find('\n'));
-  ASSERT_FALSE(list.empty());
-  std::stringstream ss(list);
-  std::string id;
-  while (std::getline(ss, id, ',')) db.sql("KILL CONNECTION " + id);
-  for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(create(k.port(), db.url, "2032-02-0" + std::to_string(i + 2) + "T10:00:00Z"), 201) << i;
-  EXPECT_GE(get(k.port(), "/api/health/memory").json()["db_pool"]["reconnects_total"].get<int>(), 1);
+  for (const char* bypass_ms : {"0", "500"}) {
+    SCOPED_TRACE(std::string("KEEL_DB_POOL_ALIVE_BYPASS_MS=") + bypass_ms);
+    TestDatabase db;
+    Keel k(Env{{"KEEL_DB_URL", db.url}, {"KEEL_AUTO_MIGRATE", "1"}, {"KEEL_DB_POOL_ALIVE_BYPASS_MS", bypass_ms}});
+    ASSERT_EQ(create(k.port(), db.url, "2032-02-01T10:00:00Z"), 201);
+    auto [rc, ids] = db.sql(
+        "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
+    ASSERT_EQ(rc, 0);
+    std::string list = ids.substr(0, ids.find('\n'));
+    ASSERT_FALSE(list.empty());
+    std::stringstream ss(list);
+    std::string id;
+    while (std::getline(ss, id, ',')) db.sql("KILL CONNECTION " + id);
+    for (int i = 0; i < 5; ++i)
+      EXPECT_EQ(create(k.port(), db.url, "2032-02-0" + std::to_string(i + 2) + "T10:00:00Z"), 201) << i;
+    auto [rc2, after] = db.sql(
+        "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()");
+    std::stringstream killed(list);
+    while (std::getline(killed, id, ',')) {
+      EXPECT_EQ(("," + after.substr(0, after.find('\n')) + ",").find("," + id + ","), std::string::npos)
+          << "killed connection " << id << " still listed";
+    }
+    if (std::string(bypass_ms) == "0") {
+      EXPECT_GE(get(k.port(), "/api/health/memory").json()["db_pool"]["reconnects_total"].get<int>(), 1);
+    }
+  }
 }
 
 // A connection that dies under a statement (here: killed while it sleeps)

@@ -79,6 +79,7 @@ class PoolTest : public DbTest {
     c.pool_size = size;
     c.max_overflow = overflow;
     c.timeout = timeout;
+    c.alive_bypass = 0ms;  // every checkout pre-pings, unless a test says otherwise
     return c;
   }
 };
@@ -221,6 +222,47 @@ TEST_F(PoolTest, KilledConnectionIsReconnectedBeforeUse) {
   });
 }
 
+// Within the alive-bypass window a connection is not pinged: one killed while
+// idle fails run()'s statement (discarded, 503 upstream), read() runs its fn
+// again on a fresh connection, and after the window the pre-ping is back.
+TEST_F(PoolTest, RecentlyUsedConnectionSkipsThePrePing) {
+  keel::BlockingPool blocking(2);
+  auto cfg = config(1, 0);
+  cfg.alive_bypass = 60s;  // the whole test is inside the window
+  Pool pool(cfg, blocking);
+  run_io([&]() -> awaitable<void> {
+    auto admin = connect(admin_);
+    const auto first = co_await pool.run(connection_id);
+    exec(*admin, "KILL CONNECTION " + std::to_string(first));
+    auto e = co_await failure_of(pool.run(connection_id));
+    EXPECT_TRUE(is_connection_lost(sql_errno(e))) << "no pre-ping: the statement meets the dead connection";
+    EXPECT_EQ(pool.stats().open, 0u) << "discarded";
+
+    const auto second = co_await pool.run(connection_id);
+    EXPECT_NE(second, first);
+    exec(*admin, "KILL CONNECTION " + std::to_string(second));
+    int calls = 0;
+    const auto third = co_await pool.read([&](sql::Connection& c) {
+      ++calls;
+      return connection_id(c);
+    });
+    EXPECT_EQ(calls, 2) << "read() ran its fn again on a fresh connection";
+    EXPECT_NE(third, second);
+  });
+  auto short_cfg = config(1, 0);
+  short_cfg.alive_bypass = 200ms;
+  Pool pinged(short_cfg, blocking);
+  run_io([&]() -> awaitable<void> {
+    const auto first = co_await pinged.run(connection_id);
+    auto admin = connect(admin_);
+    exec(*admin, "KILL CONNECTION " + std::to_string(first));
+    co_await sleep_for(300ms);  // past the window: pinged, reconnected, used
+    const auto second = co_await pinged.run(connection_id);
+    EXPECT_NE(first, second);
+    EXPECT_EQ(pinged.stats().reconnects_total, 1u);
+  });
+}
+
 TEST_F(PoolTest, ConnectionLostUnderFnIsNotRetriedAndIsDiscarded) {
   keel::BlockingPool blocking(2);
   Pool pool(config(1, 0), blocking);
@@ -327,7 +369,7 @@ TEST_F(PoolTest, CommitThrowsWhenTheServerDidNotCommit) {
   int code = 0;
   try {
     commit(*c);
-  } catch (const sql::SQLException& e) { code = e.getErrorCode(); }
+  } catch (const CommitOutcomeUnknown& e) { code = e.driver_code; }
   EXPECT_TRUE(is_connection_lost(code)) << "errno " << code;
   auto check = connect(url_);
   EXPECT_EQ(query_int(*check, "SELECT COUNT(*) FROM t"), 1);

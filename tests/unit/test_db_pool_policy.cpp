@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 using namespace keel::db;
@@ -186,6 +187,36 @@ TEST(DbPoolPolicy, IdleConnectionFromBeforeRestartIsHandedOutStale) {
   auto g = p.try_checkout(t0 + 1s);
   ASSERT_TRUE(g && g->pooled);
   EXPECT_EQ(g->staleness, Staleness::server_restart);
+}
+
+// HikariCP's aliveBypassWindowMs: no pre-ping for a connection whose last
+// round trip succeeded within the window; one never used is pinged.
+TEST(DbPoolPolicy, RecentlyUsedConnectionsSkipThePrePing) {
+  struct Case {
+    std::chrono::milliseconds window;
+    std::optional<std::chrono::milliseconds> used_ago;  // none: never used
+    Staleness want;
+  } cases[] = {
+      {500ms, 0ms, Staleness::recent},   {500ms, 499ms, Staleness::recent}, {500ms, 500ms, Staleness::fresh},
+      {500ms, 5000ms, Staleness::fresh}, {500ms, std::nullopt, Staleness::fresh},
+      {0ms, 0ms, Staleness::fresh},  // 0: ping at every checkout
+  };
+  for (const auto& c : cases) {
+    Policy p(1, 0, 3600s, c.window);
+    ConnMeta m{t0 - 1min, 0, 0};
+    const auto now = t0;
+    if (c.used_ago) m.last_ok = now - *c.used_ago;
+    EXPECT_EQ(p.staleness(m, now), c.want) << c.window.count() << " ms window, used "
+                                           << (c.used_ago ? std::to_string(c.used_ago->count()) + " ms ago" : "never");
+  }
+  // Recycling and a server restart still win over a recent use.
+  Policy p(1, 0, 60s, 500ms);
+  ConnMeta old{t0 - 2min, 0, 0, t0};
+  EXPECT_EQ(p.staleness(old, t0), Staleness::recycle);
+  EXPECT_FALSE(p.note_server_start(1000));
+  EXPECT_TRUE(p.note_server_start(2000));
+  ConnMeta before_restart{t0, 1000, 0, t0};
+  EXPECT_EQ(p.staleness(before_restart, t0), Staleness::server_restart);
 }
 
 TEST(DbPoolPolicy, CloseHandsOutIdleAndRefusesCheckouts) {
