@@ -2,14 +2,20 @@
 // A bounded pool for work that blocks (MySQL calls, PDF rendering, fsync,
 // hashing). io threads never block: they co_await run_blocking() instead.
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cstddef>
+#include <exception>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -61,5 +67,58 @@ auto run_blocking(BlockingPool& pool, F f) -> boost::asio::awaitable<std::invoke
       pool.executor(), std::move(task),
       boost::asio::bind_cancellation_slot(boost::asio::cancellation_slot(), boost::asio::use_awaitable));
 }
+
+// One job on the blocking pool that the caller starts now and waits for
+// later, doing other work on its io thread meanwhile (an upload reads its
+// next chunk from the socket while the last one is hashed and written).
+//
+//   BackgroundJob job;
+//   job.start(pool, co_await this_coro::executor, std::move(write_chunk));
+//   ... read the next chunk ...
+//   if (auto e = co_await job.wait()) std::rethrow_exception(e);
+//
+// At most one job at a time: wait() before the next start(). f must own (or
+// share) what it touches: a caller that leaves early (an exception, a
+// cancellation) does not wait, and the job runs to its end regardless.
+class BackgroundJob {
+ public:
+  template <class F>
+  void start(BlockingPool& pool, boost::asio::any_io_executor io, F f) {
+    state_ = std::make_shared<State>(io);
+    auto task = [fn = std::move(f)]() mutable -> boost::asio::awaitable<void> {
+      fn();
+      co_return;
+    };
+    auto done = [s = state_](std::exception_ptr e) {
+      s->done = true;
+      s->error = e;
+      s->timer.cancel();
+    };
+    boost::asio::co_spawn(pool.executor(), std::move(task), boost::asio::bind_executor(io, std::move(done)));
+  }
+
+  bool running() const { return state_ != nullptr; }
+
+  // Resumes once the job has ended: its exception, or null (also when none
+  // was started). Not cancellable, like run_blocking().
+  boost::asio::awaitable<std::exception_ptr> wait() {
+    if (!state_) co_return nullptr;
+    std::shared_ptr<State> s = std::move(state_);
+    while (!s->done)
+      co_await s->timer.async_wait(boost::asio::bind_cancellation_slot(
+          boost::asio::cancellation_slot(), boost::asio::as_tuple(boost::asio::use_awaitable)));
+    co_return s->error;
+  }
+
+ private:
+  struct State {
+    explicit State(boost::asio::any_io_executor io)
+        : timer(io, boost::asio::steady_timer::time_point::max()) {}
+    boost::asio::steady_timer timer;  // cancelled by the job's end: wakes wait()
+    bool done = false;                // written and read on the io executor only
+    std::exception_ptr error;
+  };
+  std::shared_ptr<State> state_;
+};
 
 }  // namespace keel

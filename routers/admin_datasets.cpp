@@ -67,20 +67,37 @@ Response sync_error_response(const SyncError& e) {
 }
 
 // Reads the body in KEEL_UPLOAD_CHUNK_KB pieces and feeds each to the sync
-// on the blocking pool. Throws what reading the body throws (ClientGone,
-// timeouts): the sync then goes, and its temp folder with it.
-awaitable<void> stream_body(Request& req, CsvSync& sync, BlockingPool& blocking, std::size_t chunk_bytes) {
-  std::unique_ptr<char[]> chunk(new char[chunk_bytes]);
-  for (;;) {
-    std::size_t have = 0;
-    while (have < chunk_bytes) {
-      std::size_t n = co_await req.body->read_some(std::span<char>(chunk.get() + have, chunk_bytes - have));
-      if (n == 0) break;
-      have += n;
+// on the blocking pool, double-buffered: the next piece is read from the
+// socket while the last one is fed (two pieces per sync). The feeding job
+// shares the sync and its piece, so a sync that ends early never frees them
+// under it. Throws what reading the body throws (ClientGone, timeouts) once
+// the piece being fed is done: the sync then goes, and its temp folder with it.
+awaitable<void> stream_body(Request& req, const std::shared_ptr<CsvSync>& sync, BlockingPool& blocking,
+                            std::size_t chunk_bytes) {
+  std::shared_ptr<char[]> chunks[2] = {std::shared_ptr<char[]>(new char[chunk_bytes]), nullptr};
+  unsigned cur = 0;
+  BackgroundJob feeding;
+  std::exception_ptr failed;
+  try {
+    for (;;) {
+      if (!chunks[cur]) chunks[cur] = std::shared_ptr<char[]>(new char[chunk_bytes]);
+      char* chunk = chunks[cur].get();
+      std::size_t have = 0;
+      while (have < chunk_bytes) {
+        std::size_t n = co_await req.body->read_some(std::span<char>(chunk + have, chunk_bytes - have));
+        if (n == 0) break;
+        have += n;
+      }
+      if (auto e = co_await feeding.wait()) std::rethrow_exception(e);
+      if (have == 0) break;
+      auto feed = [sync, keep = chunks[cur], have] { sync->feed(std::string_view(keep.get(), have)); };
+      feeding.start(blocking, co_await boost::asio::this_coro::executor, std::move(feed));
+      cur ^= 1;
     }
-    if (have == 0) break;
-    auto feed = [&sync, data = std::string_view(chunk.get(), have)] { sync.feed(data); };
-    co_await run_blocking(blocking, std::move(feed));
+  } catch (...) { failed = std::current_exception(); }
+  if (failed) {
+    co_await feeding.wait();
+    std::rethrow_exception(failed);
   }
 }
 
@@ -92,11 +109,11 @@ awaitable<Response> put_dataset(Request& req, AppContext& ctx) {
   try {
     // The dataset's lock first (409), then a sync slot (429).
     auto start = [&ctx, &name, &options] { return std::make_unique<CsvSync>(ctx.datasets, name, options); };
-    std::unique_ptr<CsvSync> sync = co_await run_blocking(ctx.blocking, std::move(start));
+    std::shared_ptr<CsvSync> sync = co_await run_blocking(ctx.blocking, std::move(start));
     auto slot = ctx.sync_slots.try_acquire();
     if (!slot) throw SyncError(429, {{"detail", "too many syncs in progress, retry later"}});
     if (!req.body) throw SyncError(422, {{"detail", "empty CSV: no header row"}});
-    co_await stream_body(req, *sync, ctx.blocking, ctx.config.upload_chunk_bytes);
+    co_await stream_body(req, sync, ctx.blocking, ctx.config.upload_chunk_bytes);
     auto finish = [&sync] { return sync->finish(); };
     nlohmann::json report = co_await run_blocking(ctx.blocking, std::move(finish));
     const bool created = sync->created();

@@ -48,6 +48,7 @@ TempFile::TempFile(const std::string& tmp_dir) {
   fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd_ < 0) fail("mkstemp in " + tmp_dir);
   path_ = tmpl;
+  writeback_.emplace(fd_);
 }
 
 TempFile::~TempFile() {
@@ -66,6 +67,7 @@ void TempFile::write(const char* data, std::size_t n) {
     n -= static_cast<std::size_t>(w);
     size_ += static_cast<std::uint64_t>(w);
   }
+  writeback_->advanced(size_);
 }
 
 void TempFile::commit(const std::string& path) {

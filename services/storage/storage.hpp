@@ -3,7 +3,10 @@
 // DATA_DIR/tmp (removed however the upload ends unless committed), then
 // fsync and an atomic rename into DATA_DIR/uploads/<shard>/<id>.
 // All calls block (disk I/O): run them on the blocking pool.
+#include "services/storage/writeback.hpp"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace keel::storage {
@@ -22,6 +25,8 @@ class Storage {
 };
 
 // A file being written; unlinked by the destructor unless commit() succeeded.
+// Writeback of what is written starts every 8 MiB (storage::Writeback), so
+// the final fsync finds little left to write and dirty pages stay bounded.
 class TempFile {
  public:
   explicit TempFile(const std::string& tmp_dir);  // mkstemp, mode 0600
@@ -36,6 +41,7 @@ class TempFile {
 
  private:
   int fd_ = -1;
+  std::optional<Writeback> writeback_;
   std::string path_;
   std::uint64_t size_ = 0;
   bool committed_ = false;
