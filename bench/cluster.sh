@@ -86,13 +86,12 @@ measure galera_k1 "$K1"
 
 # The same keel alone on one MariaDB (scripts/dev-db), while the cluster idles.
 bench_db_start
-seed "$KEEL_DEV_DB_PORT"
 KPORT=$(free_port)
 env "${COMMON[@]}" KEEL_PORT=$KPORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 \
   KEEL_DATA_DIR="$WORK/single-data" KEEL_STATIC_DIR="$WORK/static" ./build/keel serve >"$WORK/keel.log" 2>&1 &
 KPID=$!
-wait_port "$KPORT"
-"${DB[@]}" -P "$KEEL_DEV_DB_PORT" -e "SELECT 1" >/dev/null
+wait_port "$KPORT"  # listening once migrated
+seed "$KEEL_DEV_DB_PORT"
 created=$(curl -sS -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$KPORT/api/bookings" \
   -d '{"name":"Read Me","email":"r@example.com","service":"bench-read","starts_at":"'"$(date -u -d '+2 days' +%F)"'T10:00:00Z","duration_minutes":30}')
 SID=$(echo "$created" | sed -E 's/.*"id":([0-9]+).*/\1/'); STOKEN=$(echo "$created" | sed -E 's/.*"manage_token":"([^"]+)".*/\1/')
