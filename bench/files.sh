@@ -47,18 +47,15 @@ start_keel() {  # start_keel [ENV=VAL ...]: a fresh process, so VmHWM starts cle
   sleep 0.5
 }
 mib() { awk -v k="$1" 'BEGIN{printf "%.2f", k/1024}'; }
-# measure KEY CMD...: runs CMD against a fresh keel; appends seconds to T[KEY]
-# and the VmHWM growth (KiB) to G[KEY]. (Not in a subshell: keel's pid must
-# stay in this shell.)
 declare -A T G
 prewarm() { cat "$1" >/dev/null; }
 # Stored uploads of earlier rounds go, so the disk holds one at a time.
 forget_uploads() { rm -rf "$WORK/data/uploads" "$WORK/drogon"; mkdir -p "$WORK/drogon"; }
-measure() {
+# timed KEY CMD...: keel runs; times CMD, appends seconds to T[KEY] and the
+# VmHWM growth (KiB) to G[KEY]. (Not in a subshell: keel's pid must stay in
+# this shell.)
+timed() {
   local key="$1"; shift
-  forget_uploads
-  start_keel KEEL_THREADS=1
-  prewarm "$WORK/big.bin"
   local before; before=$(hwm_kib "$KPID")
   local t0; t0=$(date +%s.%N)
   "$@" >/dev/null
@@ -66,6 +63,13 @@ measure() {
   local after; after=$(hwm_kib "$KPID")
   T[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') "
   G[$key]+="$(( after - before )) "
+}
+measure() {  # measure KEY CMD...: an upload against a fresh keel
+  local key="$1"; shift
+  forget_uploads
+  start_keel KEEL_THREADS=1
+  prewarm "$WORK/big.bin"
+  timed "$key" "$@"
 }
 
 mkdir -p "$WORK/static"
@@ -113,17 +117,11 @@ start_keel
 ID=$(up_raw | sed -E 's/.*"id":"([^"]+)".*/\1/')
 dl_full() { curl -sS -f -o /dev/null "http://127.0.0.1:$KPORT/api/uploads/$ID"; }
 dl_range() { curl -sS -f -o /dev/null -r 104857600-209715199 "http://127.0.0.1:$KPORT/api/uploads/$ID"; }
-measure_dl() {  # like measure, keeping the stored upload
+measure_dl() {  # measure_dl KEY CMD...: a download of the stored upload against a fresh keel
   local key="$1"; shift
   start_keel KEEL_THREADS=1
   prewarm "$(find "$WORK/data/uploads" -type f | head -n 1)"
-  local before; before=$(hwm_kib "$KPID")
-  local t0; t0=$(date +%s.%N)
-  "$@" >/dev/null
-  local t1; t1=$(date +%s.%N)
-  local after; after=$(hwm_kib "$KPID")
-  T[$key]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}') "
-  G[$key]+="$(( after - before )) "
+  timed "$key" "$@"
 }
 for i in $(seq 1 "$RUNS"); do
   measure_dl full dl_full

@@ -116,34 +116,23 @@ awaitable<std::size_t> fill(BodyReader& body, std::span<char> chunk) {
   co_return have;
 }
 
-awaitable<void> receive_raw(BodyReader& body, const std::shared_ptr<Sink>& sink, const ReceiveLimits& limits,
-                            BlockingPool& blocking) {
-  Writer writer(blocking, sink, body, limits.chunk_bytes);
-  std::exception_ptr failed;
-  try {
-    for (;;) {
-      ChunkBuffer& chunk = writer.next();
-      std::size_t n = co_await fill(body, chunk.span());
-      if (n == 0) break;
-      std::string_view data(chunk.data.get(), n);
-      count_or_refuse(*sink, data, limits);
-      std::vector<std::string_view> slices(1, data);
-      co_await writer.start(std::move(slices));
-    }
-    co_await writer.settle();
-  } catch (...) { failed = std::current_exception(); }
-  if (failed) {
-    co_await writer.abandon();
-    std::rethrow_exception(failed);
+awaitable<void> receive_raw(BodyReader& body, Sink& sink, Writer& writer, const ReceiveLimits& limits) {
+  for (;;) {
+    ChunkBuffer& chunk = writer.next();
+    std::size_t n = co_await fill(body, chunk.span());
+    if (n == 0) break;
+    std::string_view data(chunk.data.get(), n);
+    count_or_refuse(sink, data, limits);
+    std::vector<std::string_view> slices(1, data);
+    co_await writer.start(std::move(slices));
   }
+  co_await writer.settle();
 }
 
 // Fills r's filename, content type and metadata from the parts.
-awaitable<void> receive_multipart(BodyReader& body, const std::shared_ptr<Sink>& sink_ptr, const ReceiveLimits& limits,
-                                  BlockingPool& blocking, const std::string& boundary, Received& r) {
-  Sink& sink = *sink_ptr;
+awaitable<void> receive_multipart(BodyReader& body, Sink& sink, Writer& writer, const ReceiveLimits& limits,
+                                  const std::string& boundary, Received& r) {
   multipart::Parser parser(boundary);
-  Writer writer(blocking, sink_ptr, body, limits.chunk_bytes);
   bool in_file = false, have_file = false;
   std::uint64_t body_bytes = 0;
   const std::uint64_t body_cap = limits.max_file_bytes + kMultipartOverhead;
@@ -181,32 +170,25 @@ awaitable<void> receive_multipart(BodyReader& body, const std::shared_ptr<Sink>&
       throw HttpError(status, res.error->detail);
     }
   };
-  std::exception_ptr failed;
-  try {
-    for (;;) {
-      ChunkBuffer& chunk = writer.next();
-      std::size_t n = co_await fill(body, chunk.span());
-      if (n == 0) break;
-      body_bytes += n;
-      if (body_bytes > body_cap) throw HttpError(413, "upload too large");
-      // The parser may hand out bytes it held back from the chunk before
-      // (a possible boundary) from its own buffer, which feed() reuses: the
-      // write of the chunk before ends first.
-      co_await writer.settle();
-      std::vector<std::string_view> slices;
-      handle(parser.feed(std::string_view(chunk.data.get(), n)), slices);
-      if (!slices.empty()) co_await writer.start(std::move(slices));
-    }
+  for (;;) {
+    ChunkBuffer& chunk = writer.next();
+    std::size_t n = co_await fill(body, chunk.span());
+    if (n == 0) break;
+    body_bytes += n;
+    if (body_bytes > body_cap) throw HttpError(413, "upload too large");
+    // The parser may hand out bytes it held back from the chunk before
+    // (a possible boundary) from its own buffer, which feed() reuses: the
+    // write of the chunk before ends first.
     co_await writer.settle();
-    std::vector<std::string_view> tail;
-    handle(parser.finish(), tail);
-    if (!tail.empty()) co_await writer.start(std::move(tail));
-    co_await writer.settle();
-  } catch (...) { failed = std::current_exception(); }
-  if (failed) {
-    co_await writer.abandon();
-    std::rethrow_exception(failed);
+    std::vector<std::string_view> slices;
+    handle(parser.feed(std::string_view(chunk.data.get(), n)), slices);
+    if (!slices.empty()) co_await writer.start(std::move(slices));
   }
+  co_await writer.settle();
+  std::vector<std::string_view> tail;
+  handle(parser.finish(), tail);
+  if (!tail.empty()) co_await writer.start(std::move(tail));
+  co_await writer.settle();
   if (!have_file) throw validation_error({ValidationIssue{{"body", "file"}, "Field required", "missing"}});
   if (r.content_type.empty()) r.content_type = "application/octet-stream";
 }
@@ -217,13 +199,21 @@ awaitable<Received> receive(BodyReader& body, const Framing& framing, const Rece
                             const std::string& tmp_dir, BlockingPool& blocking) {
   auto sink_ptr = std::make_shared<Sink>(tmp_dir);
   Sink& sink = *sink_ptr;
+  Writer writer(blocking, sink_ptr, body, limits.chunk_bytes);
   Received r;
-  if (framing.boundary) {
-    co_await receive_multipart(body, sink_ptr, limits, blocking, *framing.boundary, r);
-  } else {
-    r.filename = framing.filename;
-    r.content_type = framing.content_type;
-    co_await receive_raw(body, sink_ptr, limits, blocking);
+  std::exception_ptr failed;
+  try {
+    if (framing.boundary) {
+      co_await receive_multipart(body, sink, writer, limits, *framing.boundary, r);
+    } else {
+      r.filename = framing.filename;
+      r.content_type = framing.content_type;
+      co_await receive_raw(body, sink, writer, limits);
+    }
+  } catch (...) { failed = std::current_exception(); }
+  if (failed) {
+    co_await writer.abandon();
+    std::rethrow_exception(failed);
   }
   if (limits.audio_only) {
     auto kind = sniff_audio(sink.head);
