@@ -10,7 +10,9 @@
 # Writes bench/results/health-<stamp>.md.  Usage: bench/health.sh [runs=3]
 # KEEL_BENCH_BASELINE=<a keel binary> measures that binary too, in the same
 # run (idle RSS of three fresh processes, and req/s in the same alternating
-# rounds): before/after figures for a change.
+# rounds): before/after figures for a change. KEEL_BENCH_DROGON=<the Drogon
+# peer's binary> (bench/README.md) puts Drogon with as many threads in the
+# same rounds.
 source "$(dirname "$0")/lib.sh"
 RUNS="${1:-3}"
 cd "$BENCH_ROOT"
@@ -19,12 +21,15 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"  # nginx's workers run as www-data
-KPID=""; NPID=""; BPID=""
+KPID=""; NPID=""; BPID=""; DPID=""
 BASELINE="${KEEL_BENCH_BASELINE:-}"
+DROGON="${KEEL_BENCH_DROGON:-}"
+if [[ -n "$DROGON" && ! -x "$DROGON" ]]; then echo "KEEL_BENCH_DROGON=$DROGON is not an executable" >&2; exit 2; fi
 stop_keel() { [[ -n "$KPID" ]] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null; KPID=""; }
 stop_base() { [[ -n "$BPID" ]] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null; BPID=""; }
 stop_nginx() { [[ -n "$NPID" ]] && kill -QUIT "$NPID" 2>/dev/null && wait "$NPID" 2>/dev/null; NPID=""; }
-cleanup() { stop_keel; stop_base; stop_nginx; bench_db_stop; rm -rf "$WORK"; }
+stop_drogon() { [[ -n "$DPID" ]] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null; DPID=""; }
+cleanup() { stop_keel; stop_base; stop_nginx; stop_drogon; bench_db_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 bench_db_start
 CORES=$(nproc)
@@ -53,6 +58,14 @@ start_nginx() {  # start_nginx WORKERS
   PEER_NGINX_DIR="$WORK/nginx" PEER_STATIC_DIR="$WORK/static" "$PEERS/nginx_ref/run.sh" "$NPORT" "$1" >"$WORK/nginx.log" 2>&1 &
   NPID=$!
   wait_port "$NPORT"
+}
+start_drogon() {  # start_drogon THREADS
+  DPORT=$(free_port)
+  mkdir -p "$WORK/drogon" "$WORK/drogon-docroot" "$WORK/static"
+  PEER_STORAGE_DIR="$WORK/drogon" PEER_STATIC_DIR="$WORK/static" PEER_DOCROOT="$WORK/drogon-docroot" \
+    "$DROGON" "$DPORT" "$1" >"$WORK/drogon.log" 2>&1 &
+  DPID=$!
+  wait_port "$DPORT"
 }
 must_200() {
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' "$1")
@@ -84,7 +97,8 @@ declare -A RPS P99
 pair() {  # pair NAME KEEL_THREADS NGINX_WORKERS
   local name="$1" i r p50 p99
   start_keel "$2"; start_nginx "$3"
-  [[ -n "$BASELINE" ]] && start_base "$2"
+  if [[ -n "$BASELINE" ]]; then start_base "$2"; fi
+  if [[ -n "$DROGON" ]]; then start_drogon "$2"; must_200 "http://127.0.0.1:$DPORT/api/health"; fi
   must_200 "http://127.0.0.1:$KPORT/api/health"; must_200 "http://127.0.0.1:$NPORT/api/health"
   for i in $(seq 1 "$RUNS"); do
     read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$KPORT/api/health" -t1 -c64 -d10s)
@@ -93,10 +107,14 @@ pair() {  # pair NAME KEEL_THREADS NGINX_WORKERS
       read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$BPORT/api/health" -t1 -c64 -d10s)
       RPS[$name.base]+="$r "; P99[$name.base]+="$p99 "
     fi
+    if [[ -n "$DROGON" ]]; then
+      read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$DPORT/api/health" -t1 -c64 -d10s)
+      RPS[$name.drogon]+="$r "; P99[$name.drogon]+="$p99 "
+    fi
     read -r r p50 p99 < <(wrk_run "http://127.0.0.1:$NPORT/api/health" -t1 -c64 -d10s)
     RPS[$name.nginx]+="$r "; P99[$name.nginx]+="$p99 "
   done
-  stop_keel; stop_base; stop_nginx
+  stop_keel; stop_base; stop_nginx; stop_drogon
 }
 med() { printf '%s\n' $1 | median; }
 pair one 1 1
@@ -121,6 +139,17 @@ out="$RESULTS/health-$(bench_stamp).md"
   echo "| idle RSS (median of 3 fresh processes: ${idles[*]}) | $idle | $(awk -v k="$idle" 'BEGIN{printf "%.2f", k/1024}') |"
   echo "| RSS before / after 100,000 requests (wrk -c64) | $before / $after | |"
   echo "| growth | $(( after - before )) | $(awk -v k="$(( after - before ))" 'BEGIN{printf "%.2f", k/1024}') |"
+  if [[ -n "$DROGON" ]]; then
+    echo
+    echo "Drogon 1.9 peer (\`{\"status\":\"ok\"}\`, threads as keel's io threads) in the same rounds:"
+    echo
+    echo "| pair | keel req/s | Drogon req/s | keel/Drogon | Drogon p99 ms |"
+    echo "|---|---|---|---|---|"
+    for name in one all; do
+      k=$(med "${RPS[$name.keel]}"); d=$(med "${RPS[$name.drogon]}")
+      echo "| $name | $k | $d | $(awk -v a="$k" -v b="$d" 'BEGIN{printf "%.2f", a/b}') | $(med "${P99[$name.drogon]}") |"
+    done
+  fi
   if [[ -n "$BASELINE" ]]; then
     echo
     echo "Baseline binary measured in the same run ($(basename "$BASELINE"), KEEL_BENCH_BASELINE):"
@@ -135,7 +164,7 @@ out="$RESULTS/health-$(bench_stamp).md"
     echo "| idle RSS KiB (median of 3: ${idles[*]} / ${base_idles[*]}) | $idle | $bidle | $(awk -v a="$idle" -v b="$bidle" 'BEGIN{printf "%.3f", a/b}') |"
   fi
   echo
-  for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}${BASELINE:+; baseline ${RPS[$name.base]}}"; done
+  for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}${BASELINE:+; baseline ${RPS[$name.base]}}${DROGON:+; Drogon ${RPS[$name.drogon]:-}}"; done
 } > "$out"
 cat "$out"
 echo "written: $out"
