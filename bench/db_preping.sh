@@ -44,7 +44,7 @@ for i in $(seq 1 "$RUNS"); do
   done
 done
 med() { printf '%s\n' ${R[$1]} | median; }
-pool() { curl -s "http://127.0.0.1:$1/api/health/memory" | sed -E 's/.*"db_pool":(\{[^}]*\}).*/\1/'; }
+pool() { curl -s "http://127.0.0.1:$1/api/health/memory" | /usr/bin/python3 -c 'import json,sys; p=json.load(sys.stdin)["db_pool"]; print("open %s, reconnects %s" % (p["open"], p["reconnects_total"]))'; }
 out="$RESULTS/db-preping-$(bench_stamp).md"
 {
   bench_header "GET /api/bookings/{id}: pre-ping at every checkout vs the 500 ms alive bypass"
