@@ -26,6 +26,8 @@ std::vector<Route::Piece> parse_template(const std::string& path) {
         throw std::invalid_argument("bad parameter in route template: " + path);
       if (p.type == "path" && end != path.size())
         throw std::invalid_argument("a {name:path} parameter must come last: " + path);
+      p.is_int = p.type == "int";
+      p.is_path = p.type == "path";
     } else {
       if (seg.find_first_of("{}") != std::string::npos)
         throw std::invalid_argument("bad segment in route template: " + path);
@@ -47,6 +49,24 @@ void Router::add(RouteSpec spec, Handler handler) {
   r.spec = std::move(spec);
   r.handler = std::move(handler);
   routes_.push_back(std::move(r));
+  index();
+}
+
+void Router::index() {
+  std::size_t longest = 0;
+  for (const auto& r : routes_) longest = std::max(longest, r.pieces.size());
+  by_count_.assign(longest + 1, {});
+  tails_.clear();
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& pieces = routes_[i].pieces;
+    if (!pieces.empty() && pieces.back().is_path) {
+      // k pieces before the tail, which takes at least one segment.
+      for (std::size_t n = pieces.size(); n < by_count_.size(); ++n) by_count_[n].push_back(i);
+      tails_.push_back(i);
+    } else {
+      by_count_[pieces.size()].push_back(i);
+    }
+  }
 }
 
 namespace {
@@ -74,7 +94,7 @@ Shape shape_of(const Route& r, const std::vector<std::string>& segs) {
   Shape sh;
   std::size_t i = 0;
   for (const auto& p : r.pieces) {
-    if (p.is_param && p.type == "path") {
+    if (p.is_path) {
       // The rest of the path, which must not be empty: at least one
       // segment, and not a single empty one.
       if (i >= segs.size() || (i + 1 == segs.size() && segs[i].empty())) return sh;
@@ -89,7 +109,7 @@ Shape shape_of(const Route& r, const std::vector<std::string>& segs) {
       continue;
     }
     if (s.empty()) return sh;
-    if (p.type == "int" && !is_int(s)) sh.typed_ok = false;
+    if (p.is_int && !is_int(s)) sh.typed_ok = false;
   }
   sh.matches = (i == segs.size());
   return sh;
@@ -99,7 +119,7 @@ std::vector<std::pair<std::string, std::string>> params_of(const Route& r, const
   std::vector<std::pair<std::string, std::string>> params;
   std::size_t i = 0;
   for (const auto& p : r.pieces) {
-    if (p.is_param && p.type == "path") {
+    if (p.is_path) {
       std::string rest;
       for (std::size_t j = i; j < segs.size(); ++j) {
         if (j > i) rest += '/';
@@ -118,7 +138,7 @@ std::vector<ValidationIssue> issues_of(const Route& r, const std::vector<std::st
   std::vector<ValidationIssue> issues;
   for (std::size_t k = 0; k < r.pieces.size() && k < segs.size(); ++k) {
     const auto& p = r.pieces[k];
-    if (p.is_param && p.type == "int" && !is_int(segs[k]))
+    if (p.is_int && !is_int(segs[k]))
       issues.push_back(
           {{"path", p.name}, "Input should be a valid integer, unable to parse string as an integer", "int_parsing"});
   }
@@ -136,7 +156,8 @@ RouteMatch Router::match(std::string_view method, const std::vector<std::string>
   int best_literals = -1;
   const Route* bad = nullptr;
   bool any_shape = false;  // some route has this path: 405 rather than 404
-  for (const auto& r : routes_) {
+  for (std::size_t i : candidates(segments.size())) {
+    const Route& r = routes_[i];
     Shape sh = shape_of(r, segments);
     if (!sh.matches) continue;
     if (!sh.typed_ok) {
@@ -160,7 +181,8 @@ RouteMatch Router::match(std::string_view method, const std::vector<std::string>
     m.issues = issues_of(*bad, segments);
   } else if (any_shape) {
     std::set<std::string> allowed;
-    for (const auto& r : routes_) {
+    for (std::size_t i : candidates(segments.size())) {
+      const Route& r = routes_[i];
       Shape sh = shape_of(r, segments);
       if (!sh.matches || !sh.typed_ok) continue;
       allowed.insert(r.spec.method);

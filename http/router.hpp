@@ -70,6 +70,8 @@ struct Route {
     std::string name;     // parameter name
     std::string type;     // "int" | "str" | "path"
     bool is_param = false;
+    bool is_int = false;   // type == "int", kept apart so matching compares no strings
+    bool is_path = false;  // type == "path": the rest of the path, always the last piece
   };
   std::vector<Piece> pieces;
 };
@@ -91,7 +93,18 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // The routes a path of n segments may match, in the order they were added
+  // (the order decides ties): by_count_[n] for n below its size, else
+  // tails_ (the {name:path} routes, which match any longer path). Matching
+  // then looks at a handful of routes instead of every one.
+  const std::vector<std::size_t>& candidates(std::size_t n) const {
+    return n < by_count_.size() ? by_count_[n] : tails_;
+  }
+  void index();
+
   std::vector<Route> routes_;
+  std::vector<std::vector<std::size_t>> by_count_;
+  std::vector<std::size_t> tails_;
 };
 
 // Splits "/a/{id:int}/b" into pieces; exposed for tests.

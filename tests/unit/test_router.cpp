@@ -75,6 +75,11 @@ TEST(Router, MatchesTable) {
       {"GET", segs({"api", "uploads", "AbC_-9"}), RouteMatch::found, "/api/uploads/{id}"},
       {"GET", segs({"api", "uploads", ""}), RouteMatch::not_found, nullptr},
       {"GET", segs({"nope"}), RouteMatch::not_found, nullptr},
+      // Longer than any template: only {name:path} routes can match.
+      {"GET", segs({"static", "a", "b", "c", "d", "e", "f", "g"}), RouteMatch::found, "/static/{path:path}"},
+      {"POST", segs({"static", "a", "b", "c", "d", "e", "f", "g"}), RouteMatch::method_not_allowed, nullptr},
+      {"GET", segs({"api", "admin", "bookings", "5", "pdf", "x"}), RouteMatch::not_found, nullptr},
+      {"GET", segs({}), RouteMatch::not_found, nullptr},
   };
   for (const auto& c : cases) {
     auto m = r.match(c.method, c.path);
