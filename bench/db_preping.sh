@@ -16,17 +16,18 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; bench
 trap cleanup EXIT
 bench_db_start
 
-start_keel() {  # start_keel BYPASS_MS -> prints the port
-  local port; port=$(free_port)
-  KEEL_PORT=$port KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn KEEL_BOOKING_HORIZON_DAYS=3650 \
+# start_keel BYPASS_MS: sets PORT. (Not in $(...): the PID must reach PIDS in
+# this shell, or cleanup would leave the process running.)
+start_keel() {
+  PORT=$(free_port)
+  KEEL_PORT=$PORT KEEL_DB_URL="$BENCH_DB_URL" KEEL_AUTO_MIGRATE=1 KEEL_LOG_LEVEL=warn KEEL_BOOKING_HORIZON_DAYS=3650 \
     KEEL_DB_POOL_ALIVE_BYPASS_MS="$1" KEEL_DATA_DIR="$WORK/data-$1" KEEL_STATIC_DIR="$WORK/static" \
     ./build/keel serve >"$WORK/keel-$1.log" 2>&1 &
   PIDS+=($!)
-  wait_port "$port"
-  echo "$port"
+  wait_port "$PORT"
 }
-P0=$(start_keel 0)
-P500=$(start_keel 500)
+start_keel 0; P0=$PORT
+start_keel 500; P500=$PORT
 DB=(mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$KEEL_DEV_DB_PORT" -ukeel -pkeel keel)
 ALLDAY='{"mon":[["00:00","24:00"]],"tue":[["00:00","24:00"]],"wed":[["00:00","24:00"]],"thu":[["00:00","24:00"]],"fri":[["00:00","24:00"]],"sat":[["00:00","24:00"]],"sun":[["00:00","24:00"]]}'
 "${DB[@]}" -e "INSERT INTO services (slug, name, durations, slot_step_min, opening_hours, closed_dates) VALUES
@@ -44,7 +45,7 @@ for i in $(seq 1 "$RUNS"); do
   done
 done
 med() { printf '%s\n' ${R[$1]} | median; }
-pool() { curl -s "http://127.0.0.1:$1/api/health/memory" | /usr/bin/python3 -c 'import json,sys; p=json.load(sys.stdin)["db_pool"]; print("open %s, reconnects %s" % (p["open"], p["reconnects_total"]))'; }
+pool() { curl -s "http://127.0.0.1:$1/api/health/memory" | /usr/bin/python3 -c 'import json,sys; p=json.load(sys.stdin)["db_pool"]; print("connections %s, reconnects %s" % (sum(h["connections"] for h in p["hosts"]), p["reconnects_total"]))'; }
 out="$RESULTS/db-preping-$(bench_stamp).md"
 {
   bench_header "GET /api/bookings/{id}: pre-ping at every checkout vs the 500 ms alive bypass"
