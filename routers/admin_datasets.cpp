@@ -1,6 +1,7 @@
 // PUT and DELETE /api/admin/datasets/{name}: a sync converts the request
 // body as it streams in (never stored whole), then switches the dataset to
 // the new generation; a failed sync leaves the old one as it was.
+#include "http/body_chunks.hpp"
 #include "http/text/ascii.hpp"
 #include "http/text/header_params.hpp"
 #include "routers/dataset_schemas.hpp"
@@ -67,36 +68,26 @@ Response sync_error_response(const SyncError& e) {
 }
 
 // Reads the body in KEEL_UPLOAD_CHUNK_KB pieces and feeds each to the sync
-// on the blocking pool, double-buffered: the next piece is read from the
-// socket while the last one is fed (two pieces per sync). The feeding job
-// shares the sync and its piece, so a sync that ends early never frees them
-// under it. Throws what reading the body throws (ClientGone, timeouts) once
-// the piece being fed is done: the sync then goes, and its temp folder with it.
+// on the blocking pool while the next is read (http/body_chunks.hpp). The
+// feeding job shares the sync. Throws what reading the body throws
+// (ClientGone, timeouts) once the piece being fed is done: the sync then
+// goes, and its temp folder with it.
 awaitable<void> stream_body(Request& req, const std::shared_ptr<CsvSync>& sync, BlockingPool& blocking,
                             std::size_t chunk_bytes) {
-  std::shared_ptr<char[]> chunks[2] = {std::shared_ptr<char[]>(new char[chunk_bytes]), nullptr};
-  unsigned cur = 0;
-  BackgroundJob feeding;
+  DoubleBuffer chunks(chunk_bytes);
   std::exception_ptr failed;
   try {
-    for (;;) {
-      if (!chunks[cur]) chunks[cur] = std::shared_ptr<char[]>(new char[chunk_bytes]);
-      char* chunk = chunks[cur].get();
-      std::size_t have = 0;
-      while (have < chunk_bytes) {
-        std::size_t n = co_await req.body->read_some(std::span<char>(chunk + have, chunk_bytes - have));
-        if (n == 0) break;
-        have += n;
-      }
-      if (auto e = co_await feeding.wait()) std::rethrow_exception(e);
-      if (have == 0) break;
-      auto feed = [sync, keep = chunks[cur], have] { sync->feed(std::string_view(keep.get(), have)); };
-      feeding.start(blocking, co_await boost::asio::this_coro::executor, std::move(feed));
-      cur ^= 1;
+    while (!req.body->done()) {
+      std::span<char> chunk = chunks.next();
+      std::size_t n = co_await read_full(*req.body, chunk);
+      if (n == 0) break;
+      auto feed = [sync, data = std::string_view(chunk.data(), n)] { sync->feed(data); };
+      co_await chunks.hand_off(blocking, std::move(feed));
     }
+    co_await chunks.settle();
   } catch (...) { failed = std::current_exception(); }
   if (failed) {
-    co_await feeding.wait();
+    co_await chunks.abandon();
     std::rethrow_exception(failed);
   }
 }
