@@ -120,7 +120,9 @@ class Cluster:
         for line in p.stderr.splitlines():
             log("    | " + line)
         if p.returncode != 0:
-            raise RuntimeError("scripts/cluster %s: exit %d" % (" ".join(args), p.returncode))
+            # The last lines say why: they reach the summary, not only the log.
+            tail = " / ".join(p.stderr.strip().splitlines()[-6:])
+            raise RuntimeError("scripts/cluster %s: exit %d: %s" % (" ".join(args), p.returncode, tail[-1200:]))
         return secs
 
     def admin(self):
