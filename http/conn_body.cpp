@@ -39,10 +39,10 @@ awaitable<bool> ConnBody::drain(std::uint64_t limit, Clock::duration timeout) {
   if (!chunked_ && remaining_ > limit) co_return false;
   std::array<char, 8192> scratch;
   std::uint64_t total = 0;
-  const auto until = Clock::now() + timeout;
+  const auto until = coarse_now() + timeout;
   try {
     while (!done()) {
-      if (Clock::now() > until) co_return false;
+      if (coarse_now() > until) co_return false;
       std::size_t n = co_await read_some(std::span<char>(scratch.data(), scratch.size()));
       total += n;
       if (total > limit) co_return false;

@@ -8,6 +8,7 @@
 // the step is over, however it ends; the worker's sweeper, ticking only
 // while its thread has connections, closes the socket of a connection whose
 // deadline has passed, which ends the pending operation with an error.
+#include "http/coarse_clock.hpp"
 #include "http/http.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -69,7 +70,7 @@ struct Conn {
   // (it may sit in the socket already; the header timeout bounds it).
   bool busy = true;
 
-  Deadline deadline_in(Clock::duration d) { return Deadline(*this, Clock::now() + d); }
+  Deadline deadline_in(Clock::duration d) { return Deadline(*this, coarse_now() + d); }
   Deadline deadline_at(Clock::time_point t) { return Deadline(*this, t); }
 };
 
@@ -113,7 +114,7 @@ struct Worker {
       sweeping = false;
       return;
     }
-    const auto now = Clock::now();
+    const auto now = coarse_now();
     for (Conn* c : conns) {
       if (c->deadline <= now && !c->timed_out) {
         c->timed_out = true;

@@ -245,7 +245,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
   Registration registered(w, conn);
   beast::flat_buffer buffer(kHeaderLimit + 1024);  // a whole head, and the first body bytes after it
   std::string head;                                // the response head, reused across requests
-  const auto conn_start = Clock::now();
+  const auto conn_start = coarse_now();
 
   for (bool first = true;; first = false) {
     if (!first && stopping.load()) break;
@@ -272,7 +272,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     bool read_failed = false;
     {
       auto deadline =
-          conn.deadline_at(first ? conn_start + header_timeout : Clock::now() + (idle ? idle_timeout : header_timeout));
+          conn.deadline_at(first ? conn_start + header_timeout : coarse_now() + (idle ? idle_timeout : header_timeout));
       while ((got = reader.step(buffer)) == HeadReader::need_more) {
         const std::size_t room = std::min(kReadSize, buffer.max_size() - buffer.size());
         auto [ec, n] = co_await conn.socket.async_read_some(buffer.prepare(room), use_tuple);
@@ -283,7 +283,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
         buffer.commit(n);
         if (idle) {
           idle = false;
-          deadline.move_to(Clock::now() + header_timeout);
+          deadline.move_to(coarse_now() + header_timeout);
         }
       }
     }

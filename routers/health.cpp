@@ -2,6 +2,8 @@
 
 #include "routers/schemas.hpp"
 
+#include "http/coarse_clock.hpp"
+
 #include <atomic>
 #include <climits>
 #include <cmath>
@@ -93,7 +95,7 @@ void register_health_routes(Router& router, AppContext& ctx) {
   health.memory_guard = false;  // a load balancer must see the process alive
   auto probe = std::make_shared<DbProbe>();
   router.add(health, [&ctx, probe](Request&) -> awaitable<Response> {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = coarse_now();  // whole seconds, and a once-a-second probe
     auto up = std::chrono::duration_cast<std::chrono::seconds>(now - ctx.started).count();
     HealthState state = HealthState::no_db;
     if (ctx.db) {
@@ -107,7 +109,7 @@ void register_health_routes(Router& router, AppContext& ctx) {
           ok = true;
         } catch (const std::exception&) {}
         probe->ok = ok;
-        probe->checked_ms = to_ms(std::chrono::steady_clock::now());  // after the ping
+        probe->checked_ms = to_ms(coarse_now());  // after the ping
         if (leader) probe->running = false;
       }
       state = !probe->ok.load()           ? HealthState::db_down
