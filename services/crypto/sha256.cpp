@@ -1,5 +1,7 @@
 #include "services/crypto/sha256.hpp"
 
+#include "http/text/hex.hpp"
+
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -58,13 +60,7 @@ Sha256Digest sha256_bytes(std::string_view data) {
 std::string sha256_hex(std::string_view data) { return to_hex(sha256_bytes(data)); }
 
 std::string to_hex(const Sha256Digest& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(digest.size() * 2, '\0');
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0x0F];
-  }
-  return out;
+  return text::hex_lower(digest.data(), digest.size());
 }
 
 }  // namespace keel
