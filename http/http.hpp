@@ -182,7 +182,7 @@ struct Response {
   std::shared_ptr<void> hold;
 
   static Response json(int status, const nlohmann::json& j);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
   static Response empty(int status);
   static Response error(int status, const nlohmann::json& detail);
   std::uint64_t body_size() const;  // known size for string and file bodies
