@@ -2,6 +2,7 @@
 // taken from its target: table tests over the pure decisions.
 #include "http/request_head.hpp"
 
+#include <boost/url/parse.hpp>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -176,4 +177,40 @@ TEST(RequestHead, TargetFormsTable) {
     EXPECT_EQ(req.headers.get("Host").value_or("?"), c.host) << c.name;
     EXPECT_EQ(req.headers.size(), 1u) << c.name;
   }
+}
+
+// apply_target answers the usual target without the URL parser: over every
+// origin-form target of up to six characters from an alphabet of slashes,
+// dots, percent-encoding, a query and pchars, its path and segments are
+// exactly what Boost.URL makes of the same target.
+TEST(RequestHead, PlainPathsAgreeWithBoostUrl) {
+  const std::string alphabet = "/a.%2F?:";
+  std::size_t compared = 0;
+  std::vector<std::string> targets{"/"};
+  for (std::size_t len = 1; len <= 6; ++len) {
+    std::vector<std::string> longer;
+    for (const auto& t : targets) {
+      if (t.size() != len) continue;
+      for (char c : alphabet) longer.push_back(t + c);
+    }
+    targets.insert(targets.end(), longer.begin(), longer.end());
+  }
+  for (const auto& target : targets) {
+    Request req;
+    req.method = "GET";
+    req.target = target;
+    auto refused = apply_target(req);
+    auto u = boost::urls::parse_origin_form(target);
+    if (!u) {
+      EXPECT_TRUE(refused) << target;
+      continue;
+    }
+    ASSERT_FALSE(refused) << target << ": " << refused->detail;
+    std::vector<std::string> segments;
+    for (auto s : u->segments()) segments.emplace_back(s);
+    EXPECT_EQ(req.path, u->encoded_path().empty() ? std::string("/") : std::string(u->encoded_path())) << target;
+    EXPECT_EQ(req.segments, segments) << target;
+    ++compared;
+  }
+  EXPECT_GT(compared, 10000u);
 }
