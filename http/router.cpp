@@ -52,7 +52,26 @@ void Router::add(RouteSpec spec, Handler handler) {
   index();
 }
 
+namespace {
+
+// Of a path's segments; literal_ is keyed by it. Collisions are harmless:
+// a route found by it still has its shape checked.
+template <class Range, class Text>
+std::size_t segments_hash(const Range& segments, Text text) {
+  std::size_t h = segments.size();
+  for (const auto& s : segments) h = (h ^ std::hash<std::string_view>{}(text(s))) * 0x100000001b3ull;
+  return h;
+}
+
+}  // namespace
+
 void Router::index() {
+  literal_.clear();
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& pieces = routes_[i].pieces;
+    if (std::any_of(pieces.begin(), pieces.end(), [](const Route::Piece& p) { return p.is_param; })) continue;
+    literal_[segments_hash(pieces, [](const Route::Piece& p) { return std::string_view(p.literal); })].push_back(i);
+  }
   std::size_t longest = 0;
   for (const auto& r : routes_) longest = std::max(longest, r.pieces.size());
   by_count_.assign(longest + 1, {});
@@ -152,6 +171,18 @@ bool serves(const Route& r, std::string_view method) {
 }  // namespace
 
 RouteMatch Router::match(std::string_view method, const std::vector<std::string>& segments) const {
+  if (auto it = literal_.find(segments_hash(segments, [](const std::string& s) { return std::string_view(s); }));
+      it != literal_.end()) {
+    for (std::size_t i : it->second) {
+      const Route& r = routes_[i];
+      if (serves(r, method) && shape_of(r, segments).matches) {
+        RouteMatch m;
+        m.kind = RouteMatch::found;
+        m.route = &r;
+        return m;
+      }
+    }
+  }
   const Route* best = nullptr;
   int best_literals = -1;
   const Route* bad = nullptr;

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace keel {
@@ -105,6 +106,10 @@ class Router {
   std::vector<Route> routes_;
   std::vector<std::vector<std::size_t>> by_count_;
   std::vector<std::size_t> tails_;
+  // The routes made only of literals, by a hash of their segments, in the
+  // order they were added. A path one of them serves is answered by it
+  // (no route matches it with more literals) without trying the others.
+  std::unordered_map<std::size_t, std::vector<std::size_t>> literal_;
 };
 
 // Splits "/a/{id:int}/b" into pieces; exposed for tests.

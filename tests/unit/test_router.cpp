@@ -50,6 +50,7 @@ TEST(Router, MatchesTable) {
   r.add(spec("GET", "/api/admin/bookings/{id:int}/pdf"), noop());
   r.add(spec("GET", "/static/{path:path}"), noop());
   r.add(spec("GET", "/api/uploads/{id}"), noop());
+  r.add(spec("POST", "/static/version"), noop());  // a literal route under a {path} tail
 
   struct Case {
     const char* method;
@@ -80,6 +81,12 @@ TEST(Router, MatchesTable) {
       {"POST", segs({"static", "a", "b", "c", "d", "e", "f", "g"}), RouteMatch::method_not_allowed, nullptr},
       {"GET", segs({"api", "admin", "bookings", "5", "pdf", "x"}), RouteMatch::not_found, nullptr},
       {"GET", segs({}), RouteMatch::not_found, nullptr},
+      // Literal routes are looked up before the others are tried.
+      {"HEAD", segs({"api", "admin", "bookings", "report.pdf"}), RouteMatch::found, "/api/admin/bookings/report.pdf"},
+      {"POST", segs({"static", "version"}), RouteMatch::found, "/static/version"},
+      {"GET", segs({"static", "version"}), RouteMatch::found, "/static/{path:path}"},
+      {"PUT", segs({"static", "version"}), RouteMatch::method_not_allowed, nullptr},
+      {"GET", segs({"health", "api"}), RouteMatch::not_found, nullptr},
   };
   for (const auto& c : cases) {
     auto m = r.match(c.method, c.path);
