@@ -5,7 +5,7 @@
 #include "routers/schemas.hpp"
 #include "services/storage/under_root.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 namespace keel {
 
@@ -31,11 +31,15 @@ Response serve_file_under(const Request& req, const std::string& root, std::span
   char etag[48];
   const auto mtime_ns =
       static_cast<unsigned long long>(f->modified_s) * 1000000000ull + static_cast<unsigned long long>(f->modified_ns);
-  const auto e =
-      fmt::format_to_n(etag, sizeof etag, "\"{:x}-{:x}\"", static_cast<unsigned long long>(f->size), mtime_ns);
+  char* end = etag;
+  *end++ = '"';
+  end = std::to_chars(end, etag + sizeof etag, static_cast<unsigned long long>(f->size), 16).ptr;
+  *end++ = '-';
+  end = std::to_chars(end, etag + sizeof etag, mtime_ns, 16).ptr;
+  *end++ = '"';
   file_sender::FileInfo info;
   info.size = f->size;
-  info.etag = std::string_view(etag, e.size);
+  info.etag = std::string_view(etag, static_cast<std::size_t>(end - etag));
   info.last_modified = f->modified_s;
   info.content_type = http_file::mime_type_for_path(*rel);
   info.cache_control = cache_control;

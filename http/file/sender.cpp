@@ -7,23 +7,41 @@
 namespace keel::file_sender {
 
 namespace {
-// Beast keeps repeated headers apart; RFC 9110 lets lists be joined.
-std::string joined(const Request& req, std::string_view name) {
-  std::string out;
-  for (const auto& [k, v] : req.headers.fields()) {
-    if (!text::iequals(k, name)) continue;
-    if (!out.empty()) out += ", ";
-    out += v;
+
+// The request fields the plan reads, in one pass over the head. Beast keeps
+// repeated fields apart; RFC 9110 lets lists be joined.
+struct ConditionalFields {
+  std::string if_match, if_none_match, if_modified_since, if_unmodified_since, range, if_range;
+
+  explicit ConditionalFields(const Request& req) {
+    for (const auto& [k, v] : req.headers.fields()) {
+      if (std::string* to = slot(k)) {
+        if (!to->empty()) *to += ", ";
+        *to += v;
+      }
+    }
   }
-  return out;
-}
+
+ private:
+  std::string* slot(std::string_view name) {
+    if (name.size() < 5 || text::ascii_lower(name[0]) != (name.size() == 5 ? 'r' : 'i')) return nullptr;
+    if (text::iequals(name, "If-Match")) return &if_match;
+    if (text::iequals(name, "If-None-Match")) return &if_none_match;
+    if (text::iequals(name, "If-Modified-Since")) return &if_modified_since;
+    if (text::iequals(name, "If-Unmodified-Since")) return &if_unmodified_since;
+    if (text::iequals(name, "Range")) return &range;
+    if (text::iequals(name, "If-Range")) return &if_range;
+    return nullptr;
+  }
+};
+
 }  // namespace
 
 Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInfo& info) {
-  // Keep the header strings alive for the plan's string_views.
-  const std::string if_match = joined(req, "If-Match"), if_none_match = joined(req, "If-None-Match"),
-                    ims = joined(req, "If-Modified-Since"), ius = joined(req, "If-Unmodified-Since"),
-                    range = joined(req, "Range"), if_range = joined(req, "If-Range");
+  // Alive for as long as the plan's string_views.
+  const ConditionalFields f(req);
+  const std::string &if_match = f.if_match, &if_none_match = f.if_none_match, &ims = f.if_modified_since,
+                    &ius = f.if_unmodified_since, &range = f.range, &if_range = f.if_range;
   // Random boundary, so file content cannot be made to contain it; only a
   // request with a Range header can get a multipart answer.
   const std::string boundary = range.empty() ? std::string() : "keel-" + random_token(12);
@@ -45,7 +63,12 @@ Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInf
 
   Response res;
   res.status = plan.status;
-  for (auto& [k, v] : plan.headers) res.headers.add(k, v);
+  res.headers.reserve(plan.headers.size() + 4);
+  const bool has_body = plan.status != 412 && plan.status != 416 && plan.status != 304;
+  for (auto& [k, v] : plan.headers) {
+    if (has_body && k == "Content-Length") continue;  // the server writes it from the body
+    res.headers.add(k, v);
+  }
   if (!info.cache_control.empty()) res.headers.set("Cache-Control", info.cache_control);
   if (plan.status == 412 || plan.status == 416) {
     res.headers.set("Content-Type", "application/json");
@@ -57,7 +80,6 @@ Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInf
     return res;
   }
   if (!info.content_disposition.empty()) res.headers.set("Content-Disposition", info.content_disposition);
-  res.headers.remove("Content-Length");  // the server writes it from the body
   FileBody fb;
   fb.file = std::move(file);
   fb.content_length = plan.content_length;

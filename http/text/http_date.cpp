@@ -105,9 +105,24 @@ std::optional<std::time_t> parse_asctime(std::string_view s) {
 
 std::string format_http_date(std::time_t t) {
   const CivilTime c = civil_from_epoch(static_cast<std::int64_t>(t));
-  // "Sun, 06 Nov 1994 08:49:37 GMT"
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[c.weekday], c.day, kMonths[c.month - 1], c.year,
-                     c.hour, c.minute, c.second);
+  if (c.year < 0 || c.year > 9999)  // not an IMF-fixdate; said as fmt says it
+    return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[c.weekday], c.day, kMonths[c.month - 1],
+                       c.year, c.hour, c.minute, c.second);
+  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed widths, so the digits go into
+  // their places (every file response has one; fmt took longer than the
+  // rest of the formatting).
+  std::string out = "Sun, 00 Jan 0000 00:00:00 GMT";
+  auto put = [&out](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t k = width; k-- > 0; value /= 10) out[at + k] = static_cast<char>('0' + value % 10);
+  };
+  out.replace(0, 3, kDays[c.weekday]);
+  put(5, c.day, 2);
+  out.replace(8, 3, kMonths[c.month - 1]);
+  put(12, static_cast<unsigned>(c.year), 4);
+  put(17, c.hour, 2);
+  put(20, c.minute, 2);
+  put(23, c.second, 2);
+  return out;
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s, std::time_t now) {

@@ -17,6 +17,17 @@ TEST(HttpDate, Format) {
   EXPECT_EQ(format_http_date(1403716338), "Wed, 25 Jun 2014 17:12:18 GMT");  // Go's range_with_modtime
   EXPECT_EQ(format_http_date(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
   EXPECT_EQ(format_http_date(253402300799), "Fri, 31 Dec 9999 23:59:59 GMT");
+  EXPECT_EQ(format_http_date(-62167219200), "Sat, 01 Jan 0000 00:00:00 GMT");  // the first IMF-fixdate year
+}
+
+// Every formatted date reads back as the same instant: steps of an odd
+// number of seconds from year 0 to 9999 reach every field's every value.
+TEST(HttpDate, FormatReadsBack) {
+  for (std::int64_t t = -62167219200; t <= 253402300799; t += 7919 * 3607) {
+    const std::string text = format_http_date(static_cast<std::time_t>(t));
+    ASSERT_EQ(text.size(), 29u) << t;
+    EXPECT_EQ(parse_http_date(text, kNow), static_cast<std::time_t>(t)) << text;
+  }
 }
 
 TEST(HttpDate, ParsesTheThreeFormats) {
