@@ -45,7 +45,7 @@ App::App(AppContext& ctx) : ctx_(ctx) {
   // (DB errors included) -> memory protection -> body limit -> CORS -> auth -> data keys.
   // Memory protection, body limit and auth are guards: they run inline; the
   // data key check wraps only data routes (it adds RateLimit-* headers).
-  chain_.use(request_id_middleware());
+  chain_.use(request_id_guard());
   chain_.use(access_log_middleware(cfg.log_format == "json", &ctx.instance));
   chain_.use(error_catcher_middleware(ctx.errors));
   chain_.use(memory_protection_guard(ctx.memory));

@@ -113,7 +113,7 @@ class Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
-  std::string request_id;
+  std::string request_id;  // when set, the server answers with it as X-Request-ID
   std::string_view remote;  // "addr:port" of the peer; the connection's, which outlives the request
   std::chrono::steady_clock::time_point started;  // when its header was complete
   BodyReader* body = nullptr;

@@ -51,7 +51,7 @@ Framing framing_for(const Response& res, unsigned version) {
 }
 
 void write_response_head(std::string& out, int status, unsigned version, const Headers& fields, std::string_view date,
-                         Framing framing, bool keep_alive) {
+                         Framing framing, bool keep_alive, std::string_view request_id) {
   out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   append_number(out, static_cast<std::uint64_t>(status));
   out.push_back(' ');
@@ -59,9 +59,15 @@ void write_response_head(std::string& out, int status, unsigned version, const H
   out.append("\r\n");
   for (const auto& [name, value] : fields.fields()) {
     if (server_owned(name)) continue;
+    if (!request_id.empty() && name.size() == 12 && text::iequals(name, "X-Request-ID")) continue;
     append_clean(out, name);
     out.append(": ");
     append_clean(out, value);
+    out.append("\r\n");
+  }
+  if (!request_id.empty()) {
+    out.append("X-Request-ID: ");
+    out.append(request_id);
     out.append("\r\n");
   }
   out.append("Date: ");

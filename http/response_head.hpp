@@ -27,7 +27,9 @@ Framing framing_for(const Response& res, unsigned version);
 
 // Appends the head to `out` (which the caller clears and reuses).
 // `version` is 10 or 11; keep-alive is spelled the way that version needs.
+// A non-empty `request_id` (a checked token: no CR or LF) is written as
+// X-Request-ID, replacing any the handler set.
 void write_response_head(std::string& out, int status, unsigned version, const Headers& fields, std::string_view date,
-                         Framing framing, bool keep_alive);
+                         Framing framing, bool keep_alive, std::string_view request_id = {});
 
 }  // namespace keel

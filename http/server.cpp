@@ -342,7 +342,7 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
     const bool send_body = !req.is_head() && body_allowed(res.status);
     head.clear();
     write_response_head(head, res.status, version, res.headers, http_date_now(), framing,
-                        ending == Ending::keep || ending == Ending::drain);
+                        ending == Ending::keep || ending == Ending::drain, req.request_id);
     bool ok = true;
     if (auto* s = std::get_if<std::string>(&res.body)) {
       std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(*s)};

@@ -33,13 +33,11 @@ std::string new_request_id() {
   return text::hex_lower(bytes, sizeof bytes);
 }
 
-Middleware request_id_middleware() {
-  return [](Request& req, const Next& next) -> awaitable<Response> {
+Guard request_id_guard() {
+  return [](Request& req) -> std::optional<Response> {
     auto incoming = req.header("X-Request-ID");
     req.request_id = (incoming && valid_request_id(*incoming)) ? std::string(*incoming) : new_request_id();
-    Response res = co_await next(req);
-    res.headers.set("X-Request-ID", req.request_id);
-    co_return res;
+    return std::nullopt;
   };
 }
 

@@ -97,3 +97,14 @@ TEST(ResponseHead, FramingByBodyKindStatusAndVersion) {
     EXPECT_EQ(f.content_length, c.length) << c.name;
   }
 }
+
+TEST(ResponseHead, RequestIdIsTheServersWhenGiven) {
+  Headers h;
+  h.set("x-request-id", "from-the-handler");
+  std::string out;
+  write_response_head(out, 200, 11, h, kDate, Framing{Framing::length, 0}, true, "abc123");
+  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nX-Request-ID: abc123\r\nDate: " + kDate + "\r\nContent-Length: 0\r\n\r\n");
+  // Without one, a handler's field goes out as set.
+  EXPECT_EQ(head(200, 11, h, Framing{Framing::length, 0}, true),
+            "HTTP/1.1 200 OK\r\nx-request-id: from-the-handler\r\nDate: " + kDate + "\r\nContent-Length: 0\r\n\r\n");
+}
