@@ -115,7 +115,6 @@ class Request {
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
   std::string request_id;  // when set, the server answers with it as X-Request-ID
   std::string_view remote;  // "addr:port" of the peer; the connection's, which outlives the request
-  std::chrono::steady_clock::time_point started;  // when its header was complete
   BodyReader* body = nullptr;
   const struct Route* route = nullptr;  // set by the router once matched
   // When no route matched: 404, 405 (with allow) or 422 (with param_issues).

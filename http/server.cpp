@@ -302,7 +302,6 @@ awaitable<void> Server::Impl::session(Worker& w, Socket socket) {
       break;
     }
     conn.busy = true;
-    req.started = Clock::now();
     // The head is parsed (its fields live in the arena now): a read buffer
     // that grew for a large head goes while the handler runs, so a
     // connection holds one copy of a big head, not two.

@@ -8,9 +8,9 @@
 namespace keel {
 
 namespace {
-void log_line(bool json, const std::string& instance, const Request& req, int status, std::uint64_t bytes) {
-  auto us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
+void log_line(bool json, const std::string& instance, const Request& req, std::chrono::steady_clock::time_point started,
+              int status, std::uint64_t bytes) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
   double ms = static_cast<double>(us) / 1000.0;
   if (json) {
     nlohmann::json j{{"event", "access"},
@@ -35,16 +35,19 @@ Middleware access_log_middleware(bool json, const std::string* instance) {
   // access log off (a level above info) it costs requests nothing.
   if (!spdlog::should_log(spdlog::level::info)) return {};
   return [json, instance](Request& req, const Next& next) -> awaitable<Response> {
+    // Timed from here, right after the head was parsed and routed: the
+    // server reads no clock for requests when the log is off.
+    const auto started = std::chrono::steady_clock::now();
     std::exception_ptr err;
     Response res;
     try {
       res = co_await next(req);
     } catch (...) { err = std::current_exception(); }
     if (err) {
-      log_line(json, *instance, req, 499, 0);
+      log_line(json, *instance, req, started, 499, 0);
       std::rethrow_exception(err);
     }
-    log_line(json, *instance, req, res.status, req.is_head() ? 0 : res.body_size());
+    log_line(json, *instance, req, started, res.status, req.is_head() ? 0 : res.body_size());
     co_return res;
   };
 }
