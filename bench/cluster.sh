@@ -113,7 +113,6 @@ sync_wait_ms() {  # sync_wait_ms VALUE -> ms per SELECT
 }
 for i in $(seq 1 "$RUNS"); do R[sw0]+="$(sync_wait_ms 0) "; R[sw1]+="$(sync_wait_ms 1) "; done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 out="$RESULTS/cluster-$(bench_stamp).md"
 {
   bench_header "keel scaled out: 3 instances behind nginx on a 3-node Galera cluster"

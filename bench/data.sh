@@ -69,7 +69,6 @@ print("null" if v is None else v)' "$@"
 seconds_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.3f", b-a}'; }
 mbps() { awk -v b="$1" -v t="$2" 'BEGIN{printf "%.1f", b/1e6/t}'; }
 mib() { awk -v k="$1" 'BEGIN{printf "%.2f", k/1024}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0 ? a/b : 0)}'; }
 med() { printf '%s\n' $1 | grep . | median; }
 warm() { cat "$1" >/dev/null; }  # page cache pre-warmed before every timed transfer
 

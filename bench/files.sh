@@ -168,7 +168,7 @@ static_pair one 1 1
 static_pair all "$CORES" "$CORES"
 srow() {  # srow NAME LABEL
   local k n; k=$(printf '%s\n' ${SRPS[$1.keel]} | median); n=$(printf '%s\n' ${SRPS[$1.nginx]} | median)
-  echo "| $2 | $k | $n | $(awk -v a="$k" -v b="$n" 'BEGIN{printf "%.2f", a/b}') |"
+  echo "| $2 | $k | $n | $(ratio "$k" "$n") |"
 }
 
 row() {  # row LABEL KEY MB
@@ -176,7 +176,7 @@ row() {  # row LABEL KEY MB
   if [[ -n "$DROGON" ]]; then
     if [[ -n "${T[d.$2]:-}" ]]; then
       local dt; dt=$(echo "${T[d.$2]}" | tr ' ' '\n' | grep . | median)
-      d=" $dt | $(awk -v a="$t" -v b="$dt" 'BEGIN{printf "%.2f", a/b}') |"
+      d=" $dt | $(ratio "$t" "$dt") |"
     else
       d=" — | — |"
     fi

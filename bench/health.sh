@@ -131,7 +131,7 @@ out="$RESULTS/health-$(bench_stamp).md"
   for name in one all; do
     k=$(med "${RPS[$name.keel]}"); n=$(med "${RPS[$name.nginx]}")
     label=$([[ $name == one ]] && echo "1 io thread vs 1 worker" || echo "$CORES io threads (default) vs $CORES workers")
-    echo "| $label | $k | $n | $(awk -v a="$k" -v b="$n" 'BEGIN{printf "%.2f", a/b}') | $(med "${P99[$name.keel]}") | $(med "${P99[$name.nginx]}") |"
+    echo "| $label | $k | $n | $(ratio "$k" "$n") | $(med "${P99[$name.keel]}") | $(med "${P99[$name.nginx]}") |"
   done
   echo
   echo "| keel memory (defaults: $CORES io threads, pool of 2 open) | KiB | MiB |"
@@ -147,7 +147,7 @@ out="$RESULTS/health-$(bench_stamp).md"
     echo "|---|---|---|---|---|"
     for name in one all; do
       k=$(med "${RPS[$name.keel]}"); d=$(med "${RPS[$name.drogon]}")
-      echo "| $name | $k | $d | $(awk -v a="$k" -v b="$d" 'BEGIN{printf "%.2f", a/b}') | $(med "${P99[$name.drogon]}") |"
+      echo "| $name | $k | $d | $(ratio "$k" "$d") | $(med "${P99[$name.drogon]}") |"
     done
   fi
   if [[ -n "$BASELINE" ]]; then
@@ -158,10 +158,10 @@ out="$RESULTS/health-$(bench_stamp).md"
     echo "|---|---|---|---|"
     for name in one all; do
       k=$(med "${RPS[$name.keel]}"); b=$(med "${RPS[$name.base]}")
-      echo "| req/s, $name | $k | $b | $(awk -v a="$k" -v b="$b" 'BEGIN{printf "%.3f", a/b}') |"
+      echo "| req/s, $name | $k | $b | $(ratio "$k" "$b" 3) |"
     done
     bidle=$(printf '%s\n' "${base_idles[@]}" | median)
-    echo "| idle RSS KiB (median of 3: ${idles[*]} / ${base_idles[*]}) | $idle | $bidle | $(awk -v a="$idle" -v b="$bidle" 'BEGIN{printf "%.3f", a/b}') |"
+    echo "| idle RSS KiB (median of 3: ${idles[*]} / ${base_idles[*]}) | $idle | $bidle | $(ratio "$idle" "$bidle" 3) |"
   fi
   echo
   for name in one all; do echo "runs ($name): keel ${RPS[$name.keel]}; nginx ${RPS[$name.nginx]}${BASELINE:+; baseline ${RPS[$name.base]}}${DROGON:+; Drogon ${RPS[$name.drogon]:-}}"; done

@@ -41,6 +41,8 @@ tree_rss_kib() {  # RSS of a process and its children (uvicorn workers)
   for p in $1 $(pgrep -P "$1" || true); do total=$(( total + $(rss_kib "$p" 2>/dev/null || echo 0) )); done
   echo "$total"
 }
+# ratio A B [DIGITS=2]: A/B for the results' tables ("n/a" when B is not positive)
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN{ if (b > 0) printf "%.*f", d, a / b; else printf "n/a" }'; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 # wrk_run URL ARGS... -> prints "req_per_s p50_ms p99_ms"
 wrk_run() {
