@@ -64,11 +64,8 @@ Response serve(const Request& req, std::shared_ptr<OpenFile> file, const FileInf
   Response res;
   res.status = plan.status;
   res.headers.reserve(plan.headers.size() + 4);
-  const bool has_body = plan.status != 412 && plan.status != 416 && plan.status != 304;
-  for (auto& [k, v] : plan.headers) {
-    if (has_body && k == "Content-Length") continue;  // the server writes it from the body
-    res.headers.add(k, v);
-  }
+  for (auto& [k, v] : plan.headers)
+    if (k != "Content-Length") res.headers.add(k, v);  // the server frames the body itself
   if (!info.cache_control.empty()) res.headers.set("Cache-Control", info.cache_control);
   if (plan.status == 412 || plan.status == 416) {
     res.headers.set("Content-Type", "application/json");
